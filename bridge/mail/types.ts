@@ -1,0 +1,113 @@
+/**
+ * The bridge's stage contracts. Each stage is a small module implementing one of these; the composer
+ * (bridge/pipeline) calls them in order and stages never call each other. The spool file is the only
+ * persistence boundary.
+ *
+ *   receive → resolve → spool → transform → sign → deliver → report
+ */
+import type {
+  BridgeEvent, ForwardPlan, PlanRecipient, ResolveRequest, ResolveResponse,
+} from "../../common/internal-api.js";
+
+/** The SMTP envelope of one received message. */
+export interface Envelope {
+  /** MAIL FROM, `""` for the null sender. */
+  mailFrom: string;
+  clientIp: string;
+  /** The EHLO/HELO name the client gave. */
+  heloName: string;
+  /** When our 250 was given, ISO 8601. */
+  receivedAt: string;
+  /** Our bridge's name (`mx1`), for Received headers and logs. */
+  receivedBy: string;
+}
+
+/** One accepted RCPT TO and what the Worker said to do with it. */
+export type Target =
+  | { kind: "forward"; rcptTo: string; plan: ForwardPlan }
+  | { kind: "discard"; rcptTo: string; aliasId: string; userId: string };
+
+/**
+ * Resolve stage: who is this recipient? (maddy's `module.Table`.)
+ * Implementations throw a temporary MailError (`451 4.3.0`) when they cannot answer; they never answer
+ * `reject` because of an outage.
+ */
+export interface AliasDirectory {
+  resolve(req: ResolveRequest): Promise<ResolveResponse>;
+}
+
+/** Delivery state of one (target, recipient) pair, kept in the spool entry's state file. */
+export interface Delivery {
+  /** `<targetIndex>:<recipientId>`, unique within the entry. */
+  key: string;
+  targetIndex: number;
+  recipient: PlanRecipient;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  /** ISO 8601; when the next attempt is due (pending only). */
+  nextAttemptAt: string;
+  /** Last remote or local reply, for logs and failed-delivery records. */
+  lastReply?: string;
+}
+
+/** Everything about one spooled message except its bytes. */
+export interface SpoolState {
+  id: string;
+  envelope: Envelope;
+  targets: Target[];
+  size: number;
+  deliveries: Delivery[];
+  /** Events not yet acknowledged by the Worker; the entry is removed only when this is empty and no delivery is pending. */
+  unreported: BridgeEvent[];
+}
+
+/**
+ * Spool stage: durable storage of accepted messages (Postfix's queue, Haraka's write-tmp/fsync/rename).
+ * `put` resolves only once the message and its state are on disk (fsync'd file and directory): only then
+ * may the receiver answer 250. Entries that cannot be read are moved to `corrupt/` and never crash the loop.
+ */
+export interface Spool {
+  put(envelope: Envelope, targets: Target[], raw: Buffer): Promise<SpoolState>;
+  /** Entries with something due at `now` (a pending delivery, or unreported events). */
+  due(now: Date): Promise<SpoolState[]>;
+  readMessage(id: string): Promise<Buffer>;
+  /** Atomically replaces the state file (write tmp, fsync, rename). */
+  update(state: SpoolState): Promise<void>;
+  /** Deletes message and state; called when nothing is pending and all events are reported. */
+  remove(id: string): Promise<void>;
+  /** How many entries are queued and when the oldest arrived. */
+  stats(): Promise<{ depth: number; oldestReceivedAt: string | null }>;
+}
+
+/** Context the forward transform needs besides the message and plan; passing it keeps the transform pure. */
+export interface TransformContext {
+  envelope: Envelope;
+  rcptTo: string;
+  /** Current time (for generated Date/Message-ID when missing). */
+  now: Date;
+  /** A random token source, injectable so golden files are reproducible. */
+  randomId: () => string;
+}
+
+/** Sign stage: returns the message with a DKIM-Signature header prepended. Runs after the last change. */
+export type Signer = (message: Buffer, signingDomain: string) => Promise<Buffer>;
+
+/** The outcome of one SMTP delivery attempt to one recipient. */
+export interface DeliveryOutcome {
+  status: "delivered" | "temporary" | "permanent";
+  /** The remote reply, e.g. `550 5.1.1 <x@y>: user unknown`, or our local reason. */
+  reply: string;
+  /** Enhanced status code when known, e.g. `5.1.1`. */
+  enhanced?: string;
+  remoteMta?: string;
+}
+
+/** Deliver stage: one message, one envelope, to one recipient's MX (or the relay). Never throws. */
+export interface Transport {
+  send(message: Buffer, envelope: { from: string; to: string }): Promise<DeliveryOutcome>;
+}
+
+/** Report stage: hands events to the Worker. Throws when they could not be delivered; the caller keeps them. */
+export interface Reporter {
+  report(events: BridgeEvent[]): Promise<void>;
+}

@@ -1,0 +1,97 @@
+/**
+ * The contract between the bridges and the Worker (`/internal/v1`): request and response bodies as zod
+ * schemas. Both sides import this module and nothing else of each other's.
+ *
+ * Every request is signed (see ./bridge-signature.ts). Responses are JSON; a non-2xx response carries
+ * `{ error: { code, message } }`.
+ */
+import { z } from "zod";
+
+/** An SMTP reply to give the sending MTA (RFC 5321 §4.2, enhanced code per RFC 3463). */
+export const SmtpReply = z.object({
+  code: z.number().int().min(200).max(599),
+  enhanced: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/),
+  message: z.string(),
+});
+export type SmtpReply = z.infer<typeof SmtpReply>;
+
+/** `POST /internal/v1/resolve` body: one RCPT TO of one SMTP transaction. */
+export const ResolveRequest = z.object({
+  /** Envelope sender (MAIL FROM); `""` for the null sender `<>`. */
+  mailFrom: z.string().max(512),
+  /** Envelope recipient (RCPT TO), as given by the client. */
+  rcptTo: z.string().min(3).max(512),
+  /** The sending MTA's IP address. */
+  clientIp: z.string().max(64),
+});
+export type ResolveRequest = z.infer<typeof ResolveRequest>;
+
+/** One real mailbox a forward goes to. */
+export const PlanRecipient = z.object({ id: z.string(), email: z.string() });
+export type PlanRecipient = z.infer<typeof PlanRecipient>;
+
+/**
+ * What the bridge needs to forward mail for one alias, computed once at RCPT time.
+ * Display settings follow addy.io's names (see the shared reference).
+ */
+export const ForwardPlan = z.object({
+  aliasId: z.string(),
+  /** The alias address as stored (lower case). */
+  aliasEmail: z.string(),
+  userId: z.string(),
+  recipients: z.array(PlanRecipient).min(1),
+  /** `d=` of our DKIM signature: the custom domain, or the shared domain for `*@<username>.<shared>`. */
+  signingDomain: z.string(),
+  display: z.object({
+    /** addy.io `display_from_format` 0–7. */
+    fromFormat: z.number().int().min(0).max(7),
+    bannerLocation: z.enum(["top", "bottom", "off"]),
+    useReplyTo: z.boolean(),
+    aliasDescription: z.string().nullable(),
+  }),
+});
+export type ForwardPlan = z.infer<typeof ForwardPlan>;
+
+/** `POST /internal/v1/resolve` response. */
+export const ResolveResponse = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("forward"), reply: SmtpReply, plan: ForwardPlan }),
+  z.object({ action: z.literal("discard"), reply: SmtpReply, aliasId: z.string(), userId: z.string() }),
+  z.object({ action: z.literal("reject"), reply: SmtpReply }),
+  z.object({ action: z.literal("defer"), reply: SmtpReply }),
+]);
+export type ResolveResponse = z.infer<typeof ResolveResponse>;
+export type ResolveAction = ResolveResponse["action"];
+
+/** Kinds of event a bridge reports. */
+export const EventKind = z.enum(["forwarded", "blocked", "failed"]);
+export type EventKind = z.infer<typeof EventKind>;
+
+/** One thing a bridge did with one message for one alias (and, for deliveries, one recipient). */
+export const BridgeEvent = z.object({
+  /** UUID chosen by the bridge; the Worker applies each id at most once. */
+  id: z.uuid(),
+  kind: EventKind,
+  aliasId: z.string(),
+  userId: z.string(),
+  /** Size of the message in octets (forwarded: counts towards bandwidth). */
+  bytes: z.number().int().min(0),
+  /** ISO 8601 time the bridge did it. */
+  at: z.iso.datetime(),
+  /** For `failed`: which recipient, the remote reply, and its class. */
+  recipientId: z.string().optional(),
+  destination: z.string().optional(),
+  sender: z.string().optional(),
+  remoteMta: z.string().optional(),
+  status: z.string().optional(),
+  diagnostic: z.string().max(2000).optional(),
+  bounceType: z.enum(["hard", "soft", "spam"]).optional(),
+});
+export type BridgeEvent = z.infer<typeof BridgeEvent>;
+
+/** `POST /internal/v1/events` body. */
+export const EventsRequest = z.object({ events: z.array(BridgeEvent).min(1).max(500) });
+export type EventsRequest = z.infer<typeof EventsRequest>;
+
+/** `POST /internal/v1/events` response: how many were new (the rest were repeats). */
+export const EventsResponse = z.object({ applied: z.number().int(), duplicates: z.number().int() });
+export type EventsResponse = z.infer<typeof EventsResponse>;

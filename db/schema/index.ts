@@ -1,0 +1,5 @@
+/** The whole database schema; import from here, never from the files. */
+export * from "./users.js";
+export * from "./domains.js";
+export * from "./aliases.js";
+export * from "./deliveries.js";

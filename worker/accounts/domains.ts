@@ -1,0 +1,71 @@
+/**
+ * Shared domains (operator) and custom domains (an account's), and the list of domains a user may
+ * create aliases on ("domain options").
+ */
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { domains, usernames, users } from "../../db/schema/index.js";
+import { randomString } from "../auth/tokens.js";
+import { normalizeDomain } from "../domain/address.js";
+import { ApiError } from "../errors.js";
+
+function domainOrThrow(input: string): string {
+  const domain = normalizeDomain(input.trim());
+  if (!domain) throw new ApiError("VALIDATION", "domain is not a valid domain name", "domain");
+  return domain;
+}
+
+async function insertDomain(db: Db, row: typeof domains.$inferInsert): Promise<void> {
+  const exists = await db.select({ id: domains.id }).from(domains).where(eq(domains.domain, row.domain)).limit(1);
+  if (exists.length > 0) throw new ApiError("CONFLICT", `domain ${row.domain} already exists`, "domain");
+  await db.insert(domains).values(row);
+}
+
+/** Adds a shared domain (served for every account, or for paid plans only). */
+export async function addSharedDomain(db: Db, input: { domain: string; paidOnly: boolean }, now: Date): Promise<{ id: string; domain: string }> {
+  const domain = domainOrThrow(input.domain);
+  const id = crypto.randomUUID();
+  await insertDomain(db, { id, domain, kind: "shared", paidOnly: input.paidOnly, verifiedAt: now, createdAt: now, updatedAt: now });
+  return { id, domain };
+}
+
+/** Adds a custom domain to an account; `verified` skips the DNS check (operator use). */
+export async function addCustomDomain(db: Db, input: { userId: string; domain: string; verified: boolean }, now: Date): Promise<{ id: string; domain: string }> {
+  const domain = domainOrThrow(input.domain);
+  const id = crypto.randomUUID();
+  await insertDomain(db, {
+    id, domain, kind: "custom", userId: input.userId, verificationToken: randomString(32),
+    verifiedAt: input.verified ? now : null, createdAt: now, updatedAt: now,
+  });
+  return { id, domain };
+}
+
+/** One domain a user may put an alias on, and the row it belongs to. */
+export interface DomainOption {
+  /** The alias domain, e.g. `example.net`, `jane.example.net`, `mydomain.org`. */
+  domain: string;
+  domainId: string;
+  usernameId: string | null;
+}
+
+/**
+ * The domains `userId` may create aliases on: shared domains its plan allows (each also as
+ * `<username>.<domain>` for each active username) and its verified, active custom domains.
+ */
+export async function domainOptions(db: Db, userId: string): Promise<DomainOption[]> {
+  const [user] = await db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) return [];
+  const paid = user.plan !== "free";
+  const [shared, custom, names] = await Promise.all([
+    db.select().from(domains).where(and(eq(domains.kind, "shared"), eq(domains.active, true))),
+    db.select().from(domains).where(and(eq(domains.userId, userId), eq(domains.kind, "custom"), eq(domains.active, true), isNotNull(domains.verifiedAt))),
+    db.select().from(usernames).where(and(eq(usernames.userId, userId), eq(usernames.active, true), isNull(usernames.deletedAt))),
+  ]);
+  const options: DomainOption[] = [];
+  for (const d of shared.filter((s) => paid || !s.paidOnly)) {
+    options.push({ domain: d.domain, domainId: d.id, usernameId: null });
+    for (const u of names) options.push({ domain: `${u.username}.${d.domain}`, domainId: d.id, usernameId: u.id });
+  }
+  for (const d of custom) options.push({ domain: d.domain, domainId: d.id, usernameId: null });
+  return options;
+}

@@ -1,0 +1,58 @@
+/**
+ * Creating accounts: a user, its first username and its first recipient (the account's e-mail), in one
+ * transaction. Used by the admin CLI now and by sign-up later.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { recipients, usernames, users } from "../../db/schema/index.js";
+import { hashPassword } from "../auth/password.js";
+import { parseAddress } from "../domain/address.js";
+import { checkUsername } from "../domain/username.js";
+import { ApiError } from "../errors.js";
+
+export interface NewUser {
+  username: string;
+  recipientEmail: string;
+  password?: string | undefined;
+  /** Mark the recipient verified now (operator-created accounts). */
+  verified: boolean;
+  plan?: string | undefined;
+}
+
+/**
+ * @returns the new ids
+ * @throws ApiError VALIDATION (bad username / e-mail), CONFLICT (username taken, deleted ones included)
+ */
+export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ userId: string; usernameId: string; recipientId: string }> {
+  const name = checkUsername(input.username);
+  if (!name.ok) throw new ApiError("VALIDATION", `username ${name.message}`, "username");
+  const addr = parseAddress(input.recipientEmail);
+  if (!addr) throw new ApiError("VALIDATION", "recipient must be a valid e-mail address", "recipient");
+  const taken = await db.select({ id: usernames.id }).from(usernames).where(eq(usernames.username, name.username)).limit(1);
+  if (taken.length > 0) throw new ApiError("CONFLICT", "username is already taken", "username");
+
+  const ids = { userId: crypto.randomUUID(), usernameId: crypto.randomUUID(), recipientId: crypto.randomUUID() };
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  await db.transaction(async (tx) => {
+    await tx.insert(users).values({
+      id: ids.userId, defaultUsernameId: ids.usernameId, defaultRecipientId: ids.recipientId, passwordHash,
+      plan: input.plan ?? "free", createdAt: now, updatedAt: now,
+    });
+    await tx.insert(usernames).values({ id: ids.usernameId, userId: ids.userId, username: name.username, createdAt: now, updatedAt: now });
+    await tx.insert(recipients).values({
+      id: ids.recipientId, userId: ids.userId, email: `${addr.local}@${addr.domain}`,
+      emailVerifiedAt: input.verified ? now : null, createdAt: now, updatedAt: now,
+    });
+  });
+  return ids;
+}
+
+/** The live account that owns `username`, or a NOT_FOUND error. */
+export async function userByUsername(db: Db, username: string): Promise<{ userId: string; usernameId: string }> {
+  const rows = await db.select({ userId: usernames.userId, usernameId: usernames.id, deletedAt: users.deletedAt })
+    .from(usernames).innerJoin(users, eq(users.id, usernames.userId))
+    .where(eq(usernames.username, username.toLowerCase())).limit(1);
+  const row = rows[0];
+  if (!row?.userId || row.deletedAt) throw new ApiError("NOT_FOUND", `no account with username ${username}`, "username");
+  return { userId: row.userId, usernameId: row.usernameId };
+}

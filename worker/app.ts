@@ -1,0 +1,22 @@
+/**
+ * The Worker's Hono app: middleware order, error handling and the mounted feature routers.
+ */
+import { Hono } from "hono";
+import { ApiError, handleError } from "./errors.js";
+import { internalAuth } from "./middleware/internal-auth.js";
+import { services } from "./middleware/services.js";
+import { adminRoutes } from "./routes/internal/admin.js";
+import { mailRoutes } from "./routes/internal/mail.js";
+import type { AppEnv } from "./types.js";
+
+/** Builds the app; one per isolate. */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(() => { throw new ApiError("NOT_FOUND", "no such route"); });
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.use("/internal/*", services, internalAuth);
+  app.route("/internal/v1", mailRoutes);
+  app.route("/internal/v1/admin", adminRoutes);
+  return app;
+}

@@ -1,0 +1,20 @@
+/** Words for `random_words` aliases: short, common, inoffensive, lower-case ASCII. */
+export const WORDS: readonly string[] = [
+  "amber", "anchor", "apple", "arrow", "aspen", "autumn", "badge", "bamboo", "banjo", "barley",
+  "basil", "beacon", "berry", "birch", "bison", "blossom", "breeze", "brook", "bubble", "cactus",
+  "camel", "canyon", "cedar", "cherry", "chess", "cinder", "clover", "cobalt", "comet", "copper",
+  "coral", "cosmos", "cotton", "crane", "crater", "cricket", "crystal", "dahlia", "daisy", "delta",
+  "desert", "dolphin", "dragon", "dune", "eagle", "ember", "falcon", "fern", "fig", "finch",
+  "fjord", "flint", "forest", "fossil", "galaxy", "garnet", "gecko", "ginger", "glacier", "granite",
+  "grape", "harbor", "hazel", "heron", "hollow", "honey", "horizon", "iris", "island", "ivory",
+  "jade", "jasmine", "jungle", "juniper", "kayak", "kelp", "kiwi", "koala", "lagoon", "lantern",
+  "lark", "laurel", "lemon", "lily", "lotus", "lunar", "magnet", "mango", "maple", "marble",
+  "meadow", "melon", "meteor", "mint", "mist", "moss", "nectar", "nebula", "nutmeg", "oasis",
+  "ocean", "olive", "onyx", "orbit", "orchid", "otter", "owl", "panda", "papaya", "pebble",
+  "pepper", "pine", "planet", "plum", "polar", "poppy", "prairie", "puffin", "quartz", "quill",
+  "rain", "raven", "reef", "ridge", "river", "robin", "ruby", "saffron", "sage", "salmon",
+  "sapphire", "satin", "sequoia", "shadow", "shell", "sierra", "silver", "sparrow", "spruce", "starling",
+  "stone", "summit", "sunset", "swift", "tango", "thistle", "thunder", "tiger", "topaz", "tulip",
+  "tundra", "turtle", "valley", "velvet", "violet", "walnut", "willow", "winter", "wolf", "yarrow",
+  "zenith", "zephyr",
+];

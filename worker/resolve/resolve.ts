@@ -1,0 +1,112 @@
+/**
+ * Recipient resolution: what to do with one RCPT TO (DESIGN.md §3 "resolve", §4 "Alias kinds").
+ *
+ * - `x@<shared domain>`: only aliases that exist (created in the dashboard or API).
+ * - `x@<username>.<shared domain>`: existing aliases, or created on first mail when the username's
+ *   catch-all is on (the default).
+ * - `x@<custom domain>`: existing aliases, or created on first mail when the verified domain's
+ *   catch-all is on.
+ * - Inactive alias (or its username / domain switched off) → discard: 250, nothing delivered, the
+ *   bridge reports `blocked`.
+ * - Unknown or deleted → 550 5.1.1. A domain we do not serve → 550 5.7.1 (never an open relay).
+ */
+import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.js";
+import type { Db } from "../../db/client.js";
+import { parseAddress } from "../domain/address.js";
+import {
+  type AliasContext, type DomainRow, type UserRow, createAliasOnFirstMail, findAlias, findDomains, findUser,
+  findUsername, verifiedRecipients,
+} from "./lookup.js";
+import { RESOLVE_REPLIES as R } from "./replies.js";
+
+const reject = (reply: (typeof R)[keyof typeof R]): ResolveResponse => ({ action: "reject", reply });
+
+/**
+ * Decides the fate of one envelope recipient.
+ * @param now the current time (creation timestamps)
+ * @returns forward (with the plan), discard, or reject; never throws for bad input, only for database errors
+ */
+export async function resolveRecipient(db: Db, req: ResolveRequest, now: Date): Promise<ResolveResponse> {
+  const addr = parseAddress(req.rcptTo);
+  if (!addr) return reject(R.badSyntax);
+  const email = `${addr.local}@${addr.domain}`;
+
+  const existing = await findAlias(db, email);
+  if (existing) return decideForAlias(db, existing);
+
+  const parent = addr.domain.slice(addr.domain.indexOf(".") + 1);
+  const candidates = await findDomains(db, parent.includes(".") ? [addr.domain, parent] : [addr.domain]);
+  const exact = candidates.find((d) => d.domain === addr.domain);
+  const sharedParent = candidates.find((d) => d.domain === parent && d.kind === "shared");
+
+  if (exact?.kind === "shared") return reject(R.unknownRecipient);
+  if (exact?.kind === "custom") return firstMailOnCustomDomain(db, exact, addr.local, now);
+  if (sharedParent) {
+    const name = addr.domain.slice(0, addr.domain.length - parent.length - 1);
+    return firstMailOnUsername(db, sharedParent, name, addr.local, now);
+  }
+  return reject(R.relayDenied);
+}
+
+async function firstMailOnUsername(db: Db, shared: DomainRow, name: string, local: string, now: Date): Promise<ResolveResponse> {
+  const found = await findUsername(db, name);
+  if (!found?.user || found.username.deletedAt || found.user.deletedAt) return reject(R.unknownRecipient);
+  if (shared.paidOnly && !isPaid(found.user)) return reject(R.relayDenied);
+  if (!found.username.active || !found.username.catchAll || !shared.active) return reject(R.unknownRecipient);
+  const created = await createAliasOnFirstMail(db, {
+    userId: found.user.id, usernameId: found.username.id, domain: shared, local, fullDomain: `${name}.${shared.domain}`,
+  }, now);
+  return created ? decideForAlias(db, created) : reject(R.unknownRecipient);
+}
+
+async function firstMailOnCustomDomain(db: Db, domain: DomainRow, local: string, now: Date): Promise<ResolveResponse> {
+  if (!domain.verifiedAt || !domain.userId) return reject(R.relayDenied);
+  if (!domain.active || !domain.catchAll) return reject(R.unknownRecipient);
+  const user = await findUser(db, domain.userId);
+  if (!user || user.deletedAt) return reject(R.unknownRecipient);
+  const created = await createAliasOnFirstMail(db, {
+    userId: user.id, usernameId: null, domain, local, fullDomain: domain.domain,
+  }, now);
+  return created ? decideForAlias(db, created) : reject(R.unknownRecipient);
+}
+
+/** Existing alias: reject, discard or forward. */
+async function decideForAlias(db: Db, ctx: AliasContext): Promise<ResolveResponse> {
+  const { alias, domain, user, username } = ctx;
+  if (alias.deletedAt || !user || user.deletedAt) return reject(R.unknownRecipient);
+  if (domain.kind === "custom" && !domain.verifiedAt) return reject(R.relayDenied);
+  if (domain.kind === "shared" && domain.paidOnly && !isPaid(user)) return reject(R.relayDenied);
+  const switchedOff = !alias.active || !domain.active || (username !== null && !username.active);
+  if (switchedOff) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id };
+
+  const recipientList = await verifiedRecipients(db, { ...ctx, user });
+  if (recipientList.length === 0) return reject(R.mailboxDisabled);
+  return {
+    action: "forward",
+    reply: R.accepted,
+    plan: {
+      aliasId: alias.id,
+      aliasEmail: alias.email,
+      userId: user.id,
+      recipients: recipientList,
+      // Custom domains sign as themselves; username subdomains and shared domains as the shared
+      // domain, which is aligned (relaxed, RFC 7489 §3.1.1) with every `<username>.<shared>`.
+      signingDomain: domain.domain,
+      display: {
+        fromFormat: user.displayFromFormat,
+        bannerLocation: asBanner(user.bannerLocation),
+        useReplyTo: user.useReplyTo,
+        aliasDescription: alias.description,
+      },
+    },
+  };
+}
+
+/** Plans other than `free` are paid (plans as data arrive with the plans issue). */
+function isPaid(user: UserRow): boolean {
+  return user.plan !== "free";
+}
+
+function asBanner(value: string): "top" | "bottom" | "off" {
+  return value === "bottom" || value === "off" ? value : "top";
+}

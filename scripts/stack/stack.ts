@@ -1,0 +1,150 @@
+/**
+ * The whole service on one machine: database, migrations, PlanetScale simulator, Worker (workerd),
+ * bridges mx1 and mx2 (child processes) and the development mail sink. `npm run dev` runs it with the
+ * fixed ports of the README; the end-to-end tests run it with free ports and a throwaway database.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { startSink } from "../../bridge/dev/sink.js";
+import { generateDkimKey } from "../../bridge/sign/keys.js";
+import { dropDatabase, ensureDatabase, findServer } from "../../db/local.js";
+import { migrate } from "../../db/migrate.js";
+import { startSimulator } from "../../db/simulator/index.js";
+import type { AdminTarget } from "../admin/target.js";
+import { type BridgeProcess, spawnBridge } from "./bridge-process.js";
+import type { StackInfo } from "./files.js";
+import { type DemoAccount, seedDemo } from "./seed.js";
+import { type LocalWorker, startLocalWorker } from "./worker.js";
+
+export interface StackOptions {
+  /** Where spools, outbox, keys and logs go (`.data` for dev, a temp dir for tests). */
+  dataDir: string;
+  dbName: string;
+  /** Drop the database on stop (tests). */
+  dropDatabaseOnStop: boolean;
+  ports: { worker: number; mx1: number; mx2: number; sink: number; simulator: number };
+  sharedDomain: string;
+  demo: { username: string; recipient: string; password: string } | null;
+  /** Extra environment for both bridges (e.g. a scaled-down RETRY_SCHEDULE in tests). */
+  bridgeEnv?: Record<string, string>;
+}
+
+export interface Stack {
+  info: StackInfo;
+  admin: AdminTarget;
+  demo: DemoAccount | null;
+  worker: LocalWorker;
+  bridges: Record<"mx1" | "mx2", BridgeProcess>;
+  /** Environment each bridge was started with (to restart one after a kill). */
+  restartBridge(name: "mx1" | "mx2"): Promise<BridgeProcess>;
+  /** Stops the Worker only (an outage); `startWorker` brings it back on the same port. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (bridges are child processes and need a fixed one). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const secret = () => randomBytes(24).toString("hex");
+
+/** Starts everything in order; on failure stops what was started and rethrows. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  try {
+    const dirs = { outbox: `${opts.dataDir}/outbox`, spool: `${opts.dataDir}/spool`, keys: `${opts.dataDir}/dev`, logs: `${opts.dataDir}/logs` };
+    for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+
+    const server = await findServer();
+    cleanups.push(() => server.stop());
+    const mysqlUrl = await ensureDatabase(server.serverUrl, opts.dbName);
+    if (opts.dropDatabaseOnStop) cleanups.push(() => dropDatabase(server.serverUrl, opts.dbName));
+    await migrate(mysqlUrl);
+
+    const psUser = "veilmail";
+    const sim = await startSimulator({ mysqlUrl, port: opts.ports.simulator, username: psUser, password: secret() });
+    cleanups.push(() => sim.close());
+
+    const dkimKeyFile = `${dirs.keys}/dkim.pem`;
+    if (!existsSync(dkimKeyFile)) writeFileSync(dkimKeyFile, generateDkimKey().privateKey, { mode: 0o600 });
+
+    const secrets = { mx1: secret(), mx2: secret(), admin: secret() };
+    const workerVars = {
+      DATABASE_URL: sim.url,
+      BRIDGE_SECRETS: `mx1=${secrets.mx1},mx2=${secrets.mx2}`,
+      ADMIN_SECRET: secrets.admin,
+      APP_URL: `http://127.0.0.1:${opts.ports.worker}`,
+    };
+    let worker = await startLocalWorker(workerVars, opts.ports.worker);
+    const workerPort = Number(new URL(worker.url).port);
+    workerVars.APP_URL = worker.url;
+    cleanups.push(() => worker.stop());
+
+    const sink = await startSink({ host: "127.0.0.1", port: opts.ports.sink, dir: dirs.outbox });
+    cleanups.push(() => sink.close());
+
+    const bridgeEnv = (name: "mx1" | "mx2", port: number): Record<string, string> => ({
+      NODE_NAME: name,
+      NODE_ROLE: name === "mx1" ? "primary" : "backup",
+      SMTP_HOST: "127.0.0.1",
+      SMTP_PORT: String(port),
+      HOSTNAME: `${name}.${opts.sharedDomain}`,
+      WORKER_URL: worker.url,
+      BRIDGE_SECRET: secrets[name],
+      SPOOL_DIR: `${dirs.spool}/${name}`,
+      DKIM_SELECTOR: "veilmail",
+      DKIM_PRIVATE_KEY_FILE: dkimKeyFile,
+      RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
+      LOG_LEVEL: "info",
+      ...opts.bridgeEnv,
+    });
+    const ports = { mx1: opts.ports.mx1 || await freePort(), mx2: opts.ports.mx2 || await freePort() };
+    const bridges = {} as Record<"mx1" | "mx2", BridgeProcess>;
+    for (const name of ["mx1", "mx2"] as const) {
+      bridges[name] = await spawnBridge(name, bridgeEnv(name, ports[name]), `${dirs.logs}/${name}.log`);
+    }
+    cleanups.push(async () => { await Promise.all(Object.values(bridges).map((b) => b.stop())); });
+
+    const info: StackInfo = {
+      workerUrl: worker.url,
+      adminSecret: secrets.admin,
+      dkimSelector: "veilmail",
+      dkimKeyFile,
+      sharedDomain: opts.sharedDomain,
+      mx: (["mx1", "mx2"] as const).map((name) => ({ name, host: "127.0.0.1", port: ports[name] })),
+      sinkPort: sink.port,
+      outboxDir: dirs.outbox,
+    };
+    const admin: AdminTarget = { workerUrl: worker.url, adminSecret: secrets.admin, stack: info };
+    const demo = opts.demo ? await seedDemo(admin, { ...opts.demo, sharedDomain: opts.sharedDomain }) : null;
+
+    return {
+      info, admin, demo, worker, bridges,
+      async restartBridge(name) {
+        await bridges[name].stop();
+        bridges[name] = await spawnBridge(name, bridges[name].env, `${dirs.logs}/${name}.log`);
+        return bridges[name];
+      },
+      async stopWorker() { await worker.stop(); },
+      async startWorker() { worker = await startLocalWorker(workerVars, workerPort); },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

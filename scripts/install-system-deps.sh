@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the local stack use, when missing:
+#   swaks (real SMTP client in end-to-end tests), mariadb-server (only when no MariaDB/MySQL answers on
+#   127.0.0.1:3306 and DATABASE_URL is unset).
+# Idempotent; needs root (or sudo) only when something is missing. Used by .ci/run.
+set -euo pipefail
+
+need=()
+command -v swaks >/dev/null 2>&1 || need+=(swaks)
+
+db_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }
+if [ -z "${DATABASE_URL:-}" ] && ! db_up && ! command -v mariadbd >/dev/null 2>&1; then
+  need+=(mariadb-server)
+fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || true
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# A MariaDB that is installed but not running (e.g. right after install): start it.
+if [ -z "${DATABASE_URL:-}" ] && ! db_up && [ -x /usr/sbin/mariadbd ] && [ "$(id -u)" -eq 0 ]; then
+  echo "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+  for _ in $(seq 1 30); do db_up && break; sleep 1; done
+fi
+echo "system dependencies ok"

@@ -1,0 +1,42 @@
+/**
+ * The database client the Worker uses: drizzle over PlanetScale's HTTP driver, with the whole schema.
+ * Runs in workerd and in Node 20 (fetch only, no Node APIs).
+ *
+ * drizzle's planetscale-serverless driver always builds its relational queries in `"planetscale"` mode
+ * (subqueries with JSON aggregation instead of lateral joins), which both PlanetScale and MariaDB accept.
+ */
+import { Client } from "@planetscale/database";
+import { drizzle } from "drizzle-orm/planetscale-serverless";
+import * as schema from "./schema/index.js";
+
+/**
+ * Creates a client for `url`.
+ *
+ * @param url `https://user:pass@aws.connect.psdb.cloud` in production, `http://user:pass@127.0.0.1:PORT`
+ *   for the local simulator (db/simulator). A bare host would force https, so always pass the full URL.
+ * @returns a drizzle database; `db.$client` is the underlying `@planetscale/database` Client.
+ *   Query errors arrive as drizzle's `DrizzleQueryError` whose `cause` is the driver's `DatabaseError`
+ *   (its message carries MySQL's errno, e.g. `(errno 1062)`).
+ * @example
+ *   const db = createDb(env.DATABASE_URL);
+ *   const alias = await db.query.aliases.findFirst({ where: (a, { eq }) => eq(a.email, rcpt) });
+ */
+export function createDb(url: string) {
+  return drizzle({ client: new Client({ url, fetch: fetchWithoutCache }), schema });
+}
+
+/** The drizzle database {@link createDb} returns. */
+export type Db = ReturnType<typeof createDb>;
+
+type FetchInit = { method: string; headers: Record<string, string>; body: string; cache?: unknown };
+
+/**
+ * The driver passes `cache: "no-store"` to fetch; workerd without the `cache_option_enabled` flag throws
+ * "The 'cache' field on 'RequestInitializerDict' is not implemented" (cloudflare/workerd#698), so it is
+ * dropped. Responses to POST are never cached anyway.
+ */
+function fetchWithoutCache(input: string, init?: FetchInit): Promise<Response> {
+  if (!init) return fetch(input);
+  const { cache: _cache, ...rest } = init;
+  return fetch(input, rest);
+}

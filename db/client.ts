@@ -3,7 +3,13 @@
  * Runs in workerd and in Node 20 (fetch only, no Node APIs).
  *
  * drizzle's planetscale-serverless driver always builds its relational queries in `"planetscale"` mode
- * (subqueries with JSON aggregation instead of lateral joins), which both PlanetScale and MariaDB accept.
+ * (subqueries with JSON aggregation instead of lateral joins). Of those, MariaDB 10.11 (the local
+ * database) runs only `many` relations without `orderBy`/`limit`: `one` relations and ordered or limited
+ * `many` relations become derived tables with outer references, which MariaDB rejects with errno 1054
+ * while MySQL 8 accepts them. Use joins there (test/db/drizzle.test.ts shows both).
+ *
+ * The schema's DATETIME columns hold whole seconds; drizzle sends milliseconds, which MySQL 8 rounds and
+ * MariaDB truncates, so pass whole-second Dates where the stored value matters.
  */
 import { Client } from "@planetscale/database";
 import { drizzle } from "drizzle-orm/planetscale-serverless";

@@ -36,6 +36,8 @@ export interface Simulator {
   /** `http://user:pass@HOST:PORT`, ready for `new Client({ url })` or `createDb(url)`. */
   url: string;
   port: number;
+  /** Transactions currently holding a dedicated MySQL connection (for tests and health checks). */
+  openTransactions(): number;
   /** Stops accepting requests, abandons open transactions and closes the MySQL pool. */
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   return {
     url: `http://${auth}@${urlHost}:${port}`,
     port,
+    openTransactions: () => sessions.openTransactions,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

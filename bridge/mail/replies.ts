@@ -15,6 +15,10 @@ export const REPLIES = {
   /** The spool could not be written (disk full or I/O error). */
   spoolFull: r(452, "4.3.1", "Insufficient system storage, please try again later"),
   tooManyRecipients: r(452, "4.5.3", "Too many recipients"),
+  /** More concurrent connections from one client address than allowed. */
+  tooManyConnections: r(421, "4.7.0", "Too many connections from your address, try again later"),
+  /** The bridge is shutting down; the client should retry (RFC 5321 §3.8). */
+  shuttingDown: r(421, "4.3.2", "Service shutting down, try again later"),
   badSenderSyntax: r(501, "5.1.7", "Bad sender address syntax"),
   badRecipientSyntax: r(553, "5.1.3", "Bad recipient address syntax"),
   /** RFC 5321 §2.3.8: CR and LF only as CRLF; bare ones enable SMTP smuggling. */
@@ -24,6 +28,16 @@ export const REPLIES = {
   mailLoop: r(554, "5.4.6", "Too many hops, mail loop detected"),
   noValidRecipients: r(554, "5.5.1", "No valid recipients"),
   accepted: r(250, "2.0.0", "Message accepted for delivery"),
+
+  // Outcomes of our own delivery attempts (recorded in the spool and in `failed` events, never sent to a client).
+  /** The recipient's domain does not exist (NXDOMAIN). */
+  noSuchDomain: r(550, "5.1.2", "Recipient domain does not exist"),
+  /** The recipient's domain publishes a null MX (RFC 7505 §3). */
+  nullMx: r(556, "5.1.10", "Recipient domain does not accept mail"),
+  /** DNS lookup of the recipient's domain failed temporarily. */
+  dnsTemporary: r(451, "4.4.3", "Temporary DNS failure for the recipient domain"),
+  /** No mail server of the recipient's domain had an address. */
+  noRoute: r(451, "4.4.4", "No usable mail server for the recipient domain"),
 } as const satisfies Record<string, SmtpReply>;
 
 export type ReplyName = keyof typeof REPLIES;

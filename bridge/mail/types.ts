@@ -59,6 +59,8 @@ export interface SpoolState {
   deliveries: Delivery[];
   /** Events not yet acknowledged by the Worker; the entry is removed only when this is empty and no delivery is pending. */
   unreported: BridgeEvent[];
+  /** ISO 8601; set after a failed report: do not try to report again before this time. */
+  reportAfter?: string;
 }
 
 /**
@@ -68,13 +70,19 @@ export interface SpoolState {
  */
 export interface Spool {
   put(envelope: Envelope, targets: Target[], raw: Buffer): Promise<SpoolState>;
-  /** Entries with something due at `now` (a pending delivery, or unreported events). */
-  due(now: Date): Promise<SpoolState[]>;
+  /**
+   * Entries with something due at `now` (a pending delivery, unreported events, or nothing left so they
+   * can be removed), earliest first. `skip` leaves out entries the caller already holds; `limit` caps
+   * how many are read from disk.
+   */
+  due(now: Date, options?: { skip?: ReadonlySet<string>; limit?: number }): Promise<SpoolState[]>;
   readMessage(id: string): Promise<Buffer>;
   /** Atomically replaces the state file (write tmp, fsync, rename). */
   update(state: SpoolState): Promise<void>;
   /** Deletes message and state; called when nothing is pending and all events are reported. */
   remove(id: string): Promise<void>;
+  /** Moves an entry that cannot be processed (unreadable message, broken state) to `corrupt/`; it is never retried. */
+  quarantine(id: string, reason: string): Promise<void>;
   /** How many entries are queued and when the oldest arrived. */
   stats(): Promise<{ depth: number; oldestReceivedAt: string | null }>;
 }

@@ -1,0 +1,155 @@
+/**
+ * The bridge's composition root: configuration → stages → spool recovery → SMTP listener and queue
+ * runner. Stages get their collaborators here and nowhere else; tests replace any of them through
+ * {@link BridgeOverrides} (the Worker-facing directory and reporter, DNS, ...).
+ *
+ * Run: `tsx bridge/main.ts` (`npm run bridge`), configured by the environment (bridge/config.ts).
+ * SIGTERM / SIGINT: stop accepting, let a transaction in flight finish, stop the queue runner, exit 0.
+ * The spool stays on disk and is recovered at the next start.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type BridgeConfig, loadConfig } from "./config.js";
+import { createTransporterPool } from "./deliver/pool.js";
+import { createSmtpTransport } from "./deliver/smtp-transport.js";
+import { createResolver, type DnsResolver } from "./dns/resolver.js";
+import { createLogger, type Logger } from "./log.js";
+import type { AliasDirectory, Reporter, Signer, Transport } from "./mail/types.js";
+import { initialState } from "./pipeline/initial-state.js";
+import { processEntry } from "./pipeline/process-entry.js";
+import { createQueueRunner } from "./pipeline/queue-runner.js";
+import { createReceiver } from "./receive/server.js";
+import { createWorkerReporter } from "./report/worker-reporter.js";
+import { createWorkerDirectory } from "./resolve/worker-directory.js";
+import { createDkimSigner } from "./sign/dkim.js";
+import { generateDkimKey } from "./sign/keys.js";
+import { createFileSpool, type FileSpool } from "./spool/file-spool.js";
+import { workerClient } from "./worker-client.js";
+
+/** Replacements for the stages `startBridge` would build from the configuration. */
+export interface BridgeOverrides {
+  directory?: AliasDirectory;
+  reporter?: Reporter;
+  resolver?: DnsResolver;
+  transport?: Transport;
+  signer?: Signer;
+  log?: Logger;
+  /** `false`: accept and spool, but run no queue (tests that stop "before delivery"). Default true. */
+  runQueue?: boolean;
+}
+
+export interface RunningBridge {
+  /** The SMTP port actually bound (useful with SMTP_PORT=0). */
+  port: number;
+  spool: FileSpool;
+  /** Graceful stop; resolves when the listener is closed and the queue runner has stopped. */
+  stop(): Promise<void>;
+}
+
+/** How long stop() lets deliveries in progress finish before closing their connections. */
+const STOP_GRACE_MS = 15_000;
+
+async function buildSigner(config: BridgeConfig, log: Logger): Promise<Signer> {
+  let privateKey: string;
+  if (config.dkimPrivateKeyFile) {
+    privateKey = await readFile(config.dkimPrivateKeyFile, "utf8");
+  } else {
+    log.warn({}, "sign:ephemeral-key (DKIM_PRIVATE_KEY_FILE unset: signatures will not verify against DNS)");
+    privateKey = generateDkimKey().privateKey;
+  }
+  return createDkimSigner({ selector: config.dkimSelector, privateKey });
+}
+
+/**
+ * Builds every stage, recovers the spool, and starts the SMTP listener and the queue runner.
+ * @throws Error when the DKIM key, TLS files or DNS zone cannot be read, or the port cannot be bound
+ * @example const bridge = await startBridge(loadConfig({ BRIDGE_SECRET: "…", SMTP_PORT: "0" })); await bridge.stop()
+ */
+export async function startBridge(config: BridgeConfig, overrides: BridgeOverrides = {}): Promise<RunningBridge> {
+  const log = overrides.log ?? createLogger(config.logLevel, config.nodeName);
+  const post = workerClient({ workerUrl: config.workerUrl, nodeName: config.nodeName, secret: config.bridgeSecret });
+  const directory = overrides.directory ?? createWorkerDirectory({ post, timeoutMs: config.resolveTimeoutMs, log });
+  const reporter = overrides.reporter ?? createWorkerReporter(post, config.reportTimeoutMs);
+  const signer = overrides.signer ?? await buildSigner(config, log);
+  const resolver = overrides.resolver ?? await createResolver(config.dnsZoneFile);
+  const pool = createTransporterPool({ name: config.hostname, timeoutMs: config.deliveryTimeoutMs, maxConnections: 4 });
+  const transport = overrides.transport ?? createSmtpTransport({ pool, relayUrl: config.relayUrl, resolver, mxPort: config.mxPort, log });
+  const tls = config.tls
+    ? { key: await readFile(config.tls.keyFile), cert: await readFile(config.tls.certFile) }
+    : null;
+
+  const spool = createFileSpool({ dir: config.spoolDir, log, initialState });
+  await spool.recover();
+
+  const schedule = { delays: config.retrySchedule, maxAgeMs: config.maxQueueAgeMs, reportRetryMs: config.reportRetryMs };
+  const runner = createQueueRunner({
+    spool,
+    process: (state, signal) => processEntry(state, { spool, transport, reporter, signer, schedule, log }, signal),
+    concurrency: config.queueConcurrency,
+    pollMs: config.queuePollMs,
+    log,
+  });
+
+  const receiver = createReceiver({
+    nodeName: config.nodeName,
+    hostname: config.hostname,
+    maxMessageBytes: config.maxMessageBytes,
+    maxRecipients: config.maxRecipients,
+    maxClients: config.maxClients,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxHops: config.maxHops,
+    socketTimeoutMs: config.smtpSocketTimeoutMs,
+    tls,
+    directory,
+    spool,
+    log,
+    onSpooled: () => runner.wake(),
+  });
+  const port = await receiver.listen(config.smtpPort, config.smtpHost);
+  if (overrides.runQueue !== false) runner.start();
+  log.info({ host: config.smtpHost, port, role: config.nodeRole, relay: config.relayUrl !== null, spool: config.spoolDir }, "bridge:listening");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    spool,
+    stop() {
+      stopping ??= (async () => {
+        await receiver.close();
+        const runnerStopped = runner.stop();
+        const graceful = await Promise.race([
+          runnerStopped.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+        ]);
+        pool.close(); // ends idle connections; after the grace period also the ones still sending
+        if (!graceful) await runnerStopped;
+        log.info({}, "bridge:stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: BridgeConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const bridge = await startBridge(config);
+  const stop = () => {
+    void bridge.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err: Error) => {
+    process.stderr.write(`bridge failed to start: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+}

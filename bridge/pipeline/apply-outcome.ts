@@ -1,0 +1,37 @@
+/**
+ * The bookkeeping after one delivery attempt, as a pure function over the entry's state: the
+ * delivery's new status, its next attempt time, and the events it produces. The caller persists the
+ * state before anything else happens.
+ */
+import type { Delivery, DeliveryOutcome, SpoolState } from "../mail/types.js";
+import { isExpired, nextAttemptAt, type RetrySchedule } from "../spool/schedule.js";
+import { failedEvent, forwardedEvent } from "./events.js";
+
+/**
+ * Records `outcome` for `delivery` (which must belong to `state`), mutating `state`:
+ * - delivered: status `delivered`; the target's first delivered recipient adds a `forwarded` event
+ *   (one per alias and message, with the message size as bytes);
+ * - permanent, or temporary when the message is older than the schedule's maximum age: status
+ *   `failed` and a `failed` event (`hard` / `soft`);
+ * - temporary otherwise: stays `pending`, next attempt per the schedule.
+ * @returns the delivery's new status
+ */
+export function applyOutcome(
+  state: SpoolState, delivery: Delivery, outcome: DeliveryOutcome, now: Date, schedule: RetrySchedule,
+): Delivery["status"] {
+  const target = state.targets[delivery.targetIndex];
+  if (!target || target.kind !== "forward") throw new Error(`delivery ${delivery.key} has no forward target`);
+  delivery.attempts += 1;
+  delivery.lastReply = outcome.reply.slice(0, 1000);
+  if (outcome.status === "delivered") {
+    const first = !state.deliveries.some((d) => d.targetIndex === delivery.targetIndex && d.status === "delivered");
+    delivery.status = "delivered";
+    if (first) state.unreported.push(forwardedEvent(target.plan, state.size, now));
+  } else if (outcome.status === "permanent" || isExpired(schedule, state.envelope.receivedAt, now)) {
+    delivery.status = "failed";
+    state.unreported.push(failedEvent(state, target.plan, delivery.recipient, outcome, now));
+  } else {
+    delivery.nextAttemptAt = nextAttemptAt(schedule, delivery.attempts, now).toISOString();
+  }
+  return delivery.status;
+}

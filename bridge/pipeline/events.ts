@@ -1,0 +1,43 @@
+/**
+ * Builders of the events a bridge reports to the Worker (`common/internal-api.ts` BridgeEvent). Pure:
+ * ids and times come in as arguments' defaults so the queue can persist an event before reporting it
+ * (the Worker applies each id at most once, so a re-sent event is harmless).
+ */
+import { randomUUID } from "node:crypto";
+import type { BridgeEvent, ForwardPlan, PlanRecipient } from "../../common/internal-api.js";
+import type { DeliveryOutcome, SpoolState, Target } from "../mail/types.js";
+
+/** `blocked`: a message to an inactive alias was accepted and dropped (DESIGN §3 resolve, `discard`). */
+export function blockedEvent(target: Extract<Target, { kind: "discard" }>, size: number, now = new Date()): BridgeEvent {
+  return { id: randomUUID(), kind: "blocked", aliasId: target.aliasId, userId: target.userId, bytes: size, at: now.toISOString() };
+}
+
+/** `forwarded`: the first recipient of a forward target got the message; `bytes` counts towards bandwidth. */
+export function forwardedEvent(plan: ForwardPlan, size: number, now = new Date()): BridgeEvent {
+  return { id: randomUUID(), kind: "forwarded", aliasId: plan.aliasId, userId: plan.userId, bytes: size, at: now.toISOString() };
+}
+
+/**
+ * `failed`: one recipient will not get the message. `bounceType` is `hard` for a permanent refusal and
+ * `soft` for a temporary one that outlived the queue's maximum age.
+ */
+export function failedEvent(
+  state: SpoolState, plan: ForwardPlan, recipient: PlanRecipient, outcome: DeliveryOutcome, now = new Date(),
+): BridgeEvent {
+  const event: BridgeEvent = {
+    id: randomUUID(),
+    kind: "failed",
+    aliasId: plan.aliasId,
+    userId: plan.userId,
+    bytes: state.size,
+    at: now.toISOString(),
+    recipientId: recipient.id,
+    destination: recipient.email,
+    sender: state.envelope.mailFrom,
+    status: outcome.enhanced ?? (/^(\d{3})/.exec(outcome.reply)?.[1] ?? (outcome.status === "permanent" ? "5.0.0" : "4.0.0")),
+    diagnostic: outcome.reply.slice(0, 2000),
+    bounceType: outcome.status === "permanent" ? "hard" : "soft",
+  };
+  if (outcome.remoteMta) event.remoteMta = outcome.remoteMta;
+  return event;
+}

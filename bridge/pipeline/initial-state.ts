@@ -1,0 +1,34 @@
+/**
+ * The first state of a spool entry, decided when the message is accepted: one pending delivery per
+ * (forward target, recipient), due at once, and a `blocked` event per discard target (nothing is
+ * delivered for those; the entry exists only until the events are reported).
+ */
+import type { Delivery, Envelope, SpoolState, Target } from "../mail/types.js";
+import { blockedEvent } from "./events.js";
+
+/**
+ * @param id the spool id
+ * @param size message size in octets
+ * @example initialState(id, envelope, [{ kind: "forward", rcptTo, plan }], raw.length)
+ */
+export function initialState(id: string, envelope: Envelope, targets: Target[], size: number): SpoolState {
+  const deliveries: Delivery[] = [];
+  const unreported = [];
+  for (const [targetIndex, target] of targets.entries()) {
+    if (target.kind === "discard") {
+      unreported.push(blockedEvent(target, size, new Date(envelope.receivedAt)));
+      continue;
+    }
+    for (const recipient of target.plan.recipients) {
+      deliveries.push({
+        key: `${targetIndex}:${recipient.id}`,
+        targetIndex,
+        recipient,
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: envelope.receivedAt,
+      });
+    }
+  }
+  return { id, envelope, targets, size, deliveries, unreported };
+}

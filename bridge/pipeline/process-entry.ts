@@ -1,0 +1,122 @@
+/**
+ * The composer for one spool entry (maddy's msgpipeline, Postfix's qmgr for one queue file): for each
+ * forward target with due deliveries, transform and sign once, send to each due recipient, record each
+ * outcome and persist it before the next send; then report the entry's events; then remove the entry
+ * when nothing is pending or unreported. Stages never call each other; only this module calls them.
+ *
+ * Exactly-once: the state on disk says which recipients already have the message, and it is updated
+ * (fsync'd) right after each attempt, before anything else. After a crash at any point, recovery
+ * resumes from that state. The one window where a recipient can get the message twice is between the
+ * remote server's 250 and the end of our state write that follows it (a few milliseconds: one JSON
+ * write, one fsync, one rename, one directory fsync); no other work is allowed in between.
+ */
+import type { Logger } from "../log.js";
+import { forMessage } from "../log.js";
+import { MailError, toMailError } from "../mail/errors.js";
+import type { Delivery, DeliveryOutcome, Reporter, Signer, Spool, SpoolState, Target, Transport } from "../mail/types.js";
+import { returnPathFor } from "../deliver/return-path.js";
+import type { RetrySchedule } from "../spool/schedule.js";
+import { applyOutcome } from "./apply-outcome.js";
+import { prepareForward } from "./prepare.js";
+
+export interface PipelineDeps {
+  spool: Spool;
+  transport: Transport;
+  reporter: Reporter;
+  signer: Signer;
+  schedule: RetrySchedule;
+  log: Logger;
+  /** The clock; injectable for tests. */
+  now?: () => Date;
+}
+
+const replyOf = (err: MailError): DeliveryOutcome => ({
+  status: err.temporary ? "temporary" : "permanent",
+  reply: `${err.smtpCode} ${err.enhanced} ${err.publicMessage}`,
+  enhanced: err.enhanced,
+});
+
+/**
+ * Processes one due entry (see the file header).
+ * @param signal when aborted, no new send starts (the one in progress finishes and is recorded)
+ * @throws only when the spool cannot be written; the entry stays as last persisted and is retried
+ */
+export async function processEntry(state: SpoolState, deps: PipelineDeps, signal?: AbortSignal): Promise<void> {
+  const clock = deps.now ?? (() => new Date());
+  const log = forMessage(deps.log, state.id);
+  const started = clock().getTime();
+  const due = state.deliveries.filter((d) => d.status === "pending" && Date.parse(d.nextAttemptAt) <= started);
+
+  if (due.length > 0) {
+    let raw: Buffer;
+    try {
+      raw = await deps.spool.readMessage(state.id);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+        await deps.spool.quarantine(state.id, "message file missing");
+        return;
+      }
+      throw err;
+    }
+    const byTarget = new Map<number, Delivery[]>();
+    for (const d of due) byTarget.set(d.targetIndex, [...(byTarget.get(d.targetIndex) ?? []), d]);
+
+    for (const [targetIndex, deliveries] of byTarget) {
+      if (signal?.aborted) break;
+      const target = state.targets[targetIndex] as Extract<Target, { kind: "forward" }>;
+      let message: Buffer;
+      try {
+        message = await prepareForward(raw, target, state.envelope, deps.signer, clock());
+      } catch (err) {
+        // A permanent transform/sign error fails these recipients now; a temporary one is retried
+        // on the schedule and fails at the maximum age. Either way the entry cannot loop forever.
+        const mailError = toMailError("transform", err);
+        log.error({ stage: mailError.stage, err: mailError.message, temporary: mailError.temporary }, `${mailError.stage}:failed`);
+        for (const d of deliveries) applyOutcome(state, d, replyOf(mailError), clock(), deps.schedule);
+        await deps.spool.update(state);
+        continue;
+      }
+      const from = returnPathFor(target.plan, state.id);
+      for (const delivery of deliveries) {
+        if (signal?.aborted) break;
+        const outcome = await deps.transport.send(message, { from, to: delivery.recipient.email });
+        // --- duplicate window opens (remote has the message, our state does not say so yet) ---
+        const status = applyOutcome(state, delivery, outcome, clock(), deps.schedule);
+        await deps.spool.update(state);
+        // --- duplicate window closed ---
+        const fields = { delivery: delivery.key, attempts: delivery.attempts, reply: outcome.reply, bytes: message.length };
+        if (status === "delivered") log.info(fields, "deliver:delivered");
+        else if (status === "failed") log.warn(fields, "deliver:failed");
+        else log.info({ ...fields, nextAttemptAt: delivery.nextAttemptAt }, "deliver:deferred");
+      }
+    }
+  }
+
+  await reportEvents(state, deps, log, clock);
+
+  if (!state.deliveries.some((d) => d.status === "pending") && state.unreported.length === 0) {
+    await deps.spool.remove(state.id);
+    log.info({}, "spool:done");
+  }
+}
+
+/** Reports the entry's unreported events when their time has come; on failure keeps them and backs off. */
+async function reportEvents(state: SpoolState, deps: PipelineDeps, log: Logger, clock: () => Date): Promise<void> {
+  if (state.unreported.length === 0) return;
+  if (state.reportAfter && Date.parse(state.reportAfter) > clock().getTime()) return;
+  const events = state.unreported;
+  try {
+    await deps.reporter.report(events);
+  } catch (err) {
+    state.reportAfter = new Date(clock().getTime() + deps.schedule.reportRetryMs).toISOString();
+    await deps.spool.update(state);
+    log.warn({ err: (err as Error).message, events: events.length, retryAt: state.reportAfter }, "report:failed");
+    return;
+  }
+  state.unreported = state.unreported.slice(events.length);
+  delete state.reportAfter;
+  log.info({ events: events.map((e) => e.kind) }, "report:sent");
+  // When the entry is finished it is removed next; persisting the cleared list first would only cost an
+  // fsync (a crash in between re-sends the events, which the Worker ignores by id).
+  if (state.deliveries.some((d) => d.status === "pending")) await deps.spool.update(state);
+}

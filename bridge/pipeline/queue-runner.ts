@@ -1,0 +1,106 @@
+/**
+ * The queue runner: finds due spool entries and processes them with bounded concurrency. It scans the
+ * spool every `pollMs`, and at once when woken (after each put). Entries it already holds (queued or
+ * being processed) are skipped by the scan, so an entry is never processed twice at the same time.
+ * An entry that throws (spool write failure) is logged and left for the next scan; the loop never dies.
+ */
+import type { Logger } from "../log.js";
+import type { Spool, SpoolState } from "../mail/types.js";
+
+export interface QueueRunnerOptions {
+  spool: Spool;
+  /** Processes one entry; receives the runner's stop signal. */
+  process: (state: SpoolState, signal: AbortSignal) => Promise<void>;
+  concurrency: number;
+  pollMs: number;
+  log: Logger;
+}
+
+export interface QueueRunner {
+  /** Starts polling (and runs a first scan). */
+  start(): void;
+  /** Scans now (e.g. right after a put). */
+  wake(): void;
+  /** Stops scanning, lets the entries in progress finish their current send, and resolves when all have. */
+  stop(): Promise<void>;
+}
+
+/**
+ * @example const runner = createQueueRunner({ spool, process: (s, sig) => processEntry(s, deps, sig), concurrency: 8, pollMs: 5000, log }); runner.start()
+ */
+export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
+  const { spool, concurrency, log } = options;
+  const lookahead = concurrency * 4;
+  const queue: SpoolState[] = [];
+  const held = new Set<string>();
+  const active = new Map<string, Promise<void>>();
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let scanning = false;
+  let scanAgain = false;
+  let stopped = false;
+
+  function pump(): void {
+    while (!stopped && active.size < concurrency && queue.length > 0) {
+      const state = queue.shift()!;
+      const run = options.process(state, abort.signal)
+        .catch((err: Error) => log.error({ spoolId: state.id, err: err.message }, "queue:entry-failed"))
+        .finally(() => {
+          active.delete(state.id);
+          held.delete(state.id);
+          pump();
+          // The last scan may have left due entries behind (look-ahead limit): fetch more.
+          if (queue.length === 0 && moreDue) wake();
+        });
+      active.set(state.id, run);
+    }
+  }
+
+  let moreDue = false;
+  async function scan(): Promise<void> {
+    const room = lookahead - queue.length;
+    if (room <= 0) return;
+    const states = await spool.due(new Date(), { skip: held, limit: room });
+    moreDue = states.length >= room;
+    for (const state of states) {
+      if (held.has(state.id)) continue;
+      held.add(state.id);
+      queue.push(state);
+    }
+    pump();
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (scanning) {
+      scanAgain = true;
+      return;
+    }
+    scanning = true;
+    scan()
+      .catch((err: Error) => log.error({ err: err.message }, "queue:scan-failed"))
+      .finally(() => {
+        scanning = false;
+        if (scanAgain) {
+          scanAgain = false;
+          wake();
+        }
+      });
+  }
+
+  return {
+    start() {
+      if (timer || stopped) return;
+      timer = setInterval(wake, options.pollMs);
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      abort.abort();
+      queue.length = 0;
+      await Promise.all(active.values());
+    },
+  };
+}

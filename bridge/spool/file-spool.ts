@@ -1,0 +1,235 @@
+/**
+ * The durable spool: one directory per state, Postfix's queue layout with Haraka's write discipline.
+ *
+ * ```
+ * <dir>/tmp/        files being written; anything here at start is debris of an unfinished write
+ * <dir>/messages/   <id>.eml  the message exactly as received (immutable)
+ * <dir>/state/      <id>.json the entry's state (SpoolState); its presence is the commit
+ * <dir>/corrupt/    entries that could not be read, set aside for an operator, never retried
+ * ```
+ *
+ * `put` writes message and state to tmp/ with fsync, renames the message into messages/ and fsyncs
+ * that directory, then renames the state into state/ and fsyncs it. Only then does it resolve, and
+ * only then may the receiver answer 250. Because messages/ is synced before the state rename, a crash
+ * can leave a message without state (never acknowledged: deleted at recovery) but never a committed
+ * state without its message. `update` replaces the state file the same way (tmp, fsync, rename,
+ * fsync dir), so after a crash each state file is either the old or the new version.
+ *
+ * An in-memory index (id → when next due) avoids reading every state file on each poll; it is rebuilt
+ * from disk by {@link FileSpool.recover}. State files are re-read and re-validated from disk whenever an
+ * entry is due, so a file damaged while the bridge runs is still caught and quarantined.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../log.js";
+import { MailError } from "../mail/errors.js";
+import { REPLIES } from "../mail/replies.js";
+import type { Envelope, Spool, SpoolState, Target } from "../mail/types.js";
+import { renameSynced, syncDir, writeSynced } from "./durable-fs.js";
+import { dueAt, parseState, serializeState, SPOOL_ID } from "./state.js";
+
+export interface FileSpoolOptions {
+  /** The spool directory; created when missing. */
+  dir: string;
+  log: Logger;
+  /** Builds the first state of a new entry (the pipeline decides deliveries and initial events). */
+  initialState: (id: string, envelope: Envelope, targets: Target[], size: number) => SpoolState;
+}
+
+/** What {@link FileSpool.recover} found. */
+export interface RecoveryReport {
+  /** Committed entries now queued. */
+  entries: number;
+  /** Entries (or stray files) moved to corrupt/. */
+  corrupt: number;
+  /** Messages without state: never acknowledged, deleted. */
+  discarded: number;
+}
+
+export interface FileSpool extends Spool {
+  /** Creates the directories, clears tmp/, quarantines unreadable entries and rebuilds the index. Call once, before anything else. */
+  recover(): Promise<RecoveryReport>;
+  readonly dir: string;
+}
+
+/** A new spool id: time-ordered (base-36 ms) plus 40 random bits, e.g. `m3x9k2a1b-9f3e2a1b0c`. */
+export function newSpoolId(now = Date.now()): string {
+  return `${now.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
+}
+
+const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
+
+/**
+ * Opens the spool at `options.dir`. Call `recover()` before use.
+ * @example const spool = createFileSpool({ dir, log, initialState }); await spool.recover();
+ */
+export function createFileSpool(options: FileSpoolOptions): FileSpool {
+  const { dir, log } = options;
+  const d = {
+    tmp: path.join(dir, "tmp"),
+    messages: path.join(dir, "messages"),
+    state: path.join(dir, "state"),
+    corrupt: path.join(dir, "corrupt"),
+  };
+  const messageFile = (id: string) => path.join(d.messages, `${id}.eml`);
+  const stateFile = (id: string) => path.join(d.state, `${id}.json`);
+  const index = new Map<string, { dueAt: number; receivedAt: string }>();
+
+  function checkId(id: string): void {
+    if (!SPOOL_ID.test(id)) throw new Error(`not a spool id: ${JSON.stringify(id).slice(0, 40)}`);
+  }
+
+  /** Moves whatever exists of `names` from `from` into corrupt/ (never overwriting). */
+  async function setAside(from: string, names: string[]): Promise<void> {
+    for (const name of names) {
+      const target = path.join(d.corrupt, name);
+      const taken = await stat(target).then(() => true, () => false);
+      await rename(path.join(from, name), taken ? `${target}.${randomBytes(3).toString("hex")}` : target)
+        .catch((err) => { if (!isMissing(err)) throw err; });
+    }
+    await syncDir(d.corrupt);
+  }
+
+  async function quarantine(id: string, reason: string): Promise<void> {
+    index.delete(id);
+    await setAside(d.state, [`${id}.json`]);
+    await setAside(d.messages, [`${id}.eml`]);
+    log.warn({ spoolId: id, reason }, "spool:corrupt");
+  }
+
+  /** Reads and validates an entry from disk; quarantines it when unreadable, `null` when gone. */
+  async function load(id: string): Promise<SpoolState | null> {
+    let text: string;
+    try {
+      text = await readFile(stateFile(id), "utf8");
+    } catch (err) {
+      if (isMissing(err)) { index.delete(id); return null; }
+      throw err;
+    }
+    try {
+      const state = parseState(text);
+      if (state.id !== id) throw new Error(`state names entry ${state.id}`);
+      await stat(messageFile(id)).catch((err) => {
+        throw isMissing(err) ? new Error("message file missing") : err;
+      });
+      return state;
+    } catch (err) {
+      await quarantine(id, (err as Error).message.slice(0, 300));
+      return null;
+    }
+  }
+
+  return {
+    dir,
+
+    async recover() {
+      await Promise.all(Object.values(d).map((sub) => mkdir(sub, { recursive: true, mode: 0o700 })));
+      for (const name of await readdir(d.tmp)) await rm(path.join(d.tmp, name), { force: true, recursive: true });
+      index.clear();
+      const report: RecoveryReport = { entries: 0, corrupt: 0, discarded: 0 };
+      const committed = new Set<string>();
+      for (const name of (await readdir(d.state)).sort()) {
+        const id = name.endsWith(".json") ? name.slice(0, -5) : "";
+        if (!SPOOL_ID.test(id)) {
+          await setAside(d.state, [name]);
+          log.warn({ file: name }, "spool:corrupt");
+          report.corrupt++;
+          continue;
+        }
+        const state = await load(id);
+        if (!state) { report.corrupt++; continue; }
+        committed.add(id);
+        index.set(id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt });
+        report.entries++;
+      }
+      for (const name of await readdir(d.messages)) {
+        const id = name.endsWith(".eml") ? name.slice(0, -4) : "";
+        if (committed.has(id)) continue;
+        if (SPOOL_ID.test(id)) {
+          // Renamed into messages/ but its state never was: the client never got our 250.
+          await unlink(path.join(d.messages, name)).catch((err) => { if (!isMissing(err)) throw err; });
+          log.info({ spoolId: id }, "spool:discard-unacknowledged");
+          report.discarded++;
+        } else {
+          await setAside(d.messages, [name]);
+          report.corrupt++;
+        }
+      }
+      log.info(report, "spool:recovered");
+      return report;
+    },
+
+    async put(envelope, targets, raw) {
+      const id = newSpoolId();
+      const state = options.initialState(id, envelope, targets, raw.length);
+      const tmpMessage = path.join(d.tmp, `${id}.eml`);
+      const tmpState = path.join(d.tmp, `${id}.json`);
+      try {
+        await writeSynced(tmpMessage, raw);
+        await writeSynced(tmpState, serializeState(state));
+        await renameSynced(tmpMessage, d.messages, `${id}.eml`);
+        await renameSynced(tmpState, d.state, `${id}.json`); // the commit
+      } catch (err) {
+        // Undo in commit order (state first) so a crash during the clean-up leaves nothing committed.
+        for (const f of [stateFile(id), tmpState, messageFile(id), tmpMessage]) await rm(f, { force: true }).catch(() => {});
+        throw new MailError("spool", REPLIES.spoolFull, { cause: err, detail: `spool write failed: ${(err as Error).message}` });
+      }
+      index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt });
+      return state;
+    },
+
+    async due(now, opts = {}) {
+      const t = now.getTime();
+      const limit = opts.limit ?? Infinity;
+      const ids = [...index]
+        .filter(([id, e]) => e.dueAt <= t && !opts.skip?.has(id))
+        .sort((a, b) => a[1].dueAt - b[1].dueAt || (a[0] < b[0] ? -1 : 1));
+      const states: SpoolState[] = [];
+      for (const [id] of ids) {
+        if (states.length >= limit) break;
+        const state = await load(id);
+        if (state) states.push(state);
+      }
+      return states;
+    },
+
+    async readMessage(id) {
+      checkId(id);
+      return readFile(messageFile(id));
+    },
+
+    async update(state) {
+      checkId(state.id);
+      const tmp = path.join(d.tmp, `${state.id}.${randomBytes(4).toString("hex")}.json`);
+      try {
+        await writeSynced(tmp, serializeState(state));
+        await renameSynced(tmp, d.state, `${state.id}.json`);
+      } catch (err) {
+        await rm(tmp, { force: true }).catch(() => {});
+        throw err;
+      }
+      index.set(state.id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt });
+    },
+
+    async remove(id) {
+      checkId(id);
+      index.delete(id);
+      // State first: it is the commit. A crash between the two leaves a message without state,
+      // which recovery deletes.
+      await rm(stateFile(id), { force: true });
+      await rm(messageFile(id), { force: true });
+    },
+
+    quarantine: async (id, reason) => {
+      checkId(id);
+      await quarantine(id, reason);
+    },
+
+    async stats() {
+      let oldest: string | null = null;
+      for (const e of index.values()) if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
+      return { depth: index.size, oldestReceivedAt: oldest };
+    },
+  };
+}

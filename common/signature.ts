@@ -28,7 +28,7 @@ function toHex(buf: ArrayBuffer): string {
 /** Hex SHA-256 of a string or bytes. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  return toHex(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+  return toHex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
 async function hmacHex(secret: string, message: string): Promise<string> {

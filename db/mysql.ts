@@ -4,7 +4,9 @@
  *
  * Every connection runs in UTC (`timezone: 'Z'` for mysql2's own Date handling, and the session's
  * `time_zone = '+00:00'` for NOW(), CURRENT_TIMESTAMP and TIMESTAMP columns) and with MySQL 8's default
- * `sql_mode`, so MariaDB rejects what PlanetScale (MySQL 8) would reject.
+ * `sql_mode`, so MariaDB rejects what PlanetScale (MySQL 8) would reject. The one deliberate difference
+ * runs the safe way: MariaDB's ONLY_FULL_GROUP_BY does not know functional dependence, so it also refuses
+ * `GROUP BY users.id` with other `users` columns selected, which MySQL 8 allows; list them in GROUP BY.
  */
 import mysql from "mysql2/promise";
 

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDatabaseUnavailable } from "./db-errors.js";
 
 export type ApiErrorCode =
   | "BAD_REQUEST"
@@ -49,9 +50,6 @@ export class ApiError extends HTTPException {
   }
 }
 
-/** MySQL errnos that mean "the database is unreachable or overloaded", not a bug. */
-const UNAVAILABLE = /errno (1040|1053|2002|2003|2006|2013)\b|fetch failed|ECONNREFUSED|network connection lost/i;
-
 /** Hono `onError`: ApiError → its status; anything else → 500 INTERNAL (503 when the database is down). */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
@@ -61,8 +59,11 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) {
     return c.json({ error: { code: err.status === 401 ? "UNAUTHORIZED" : "BAD_REQUEST", message: err.message } }, err.status as ContentfulStatusCode);
   }
-  const unavailable = UNAVAILABLE.test(`${err.message} ${String((err as { cause?: unknown }).cause ?? "")}`);
-  console.error(JSON.stringify({ level: "error", msg: "request failed", path: c.req.path, error: err.message }));
+  const unavailable = isDatabaseUnavailable(err);
+  // drizzle puts the bound parameters (addresses) in its message: log the statement's cause, not them.
+  const cause = (err as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? cause.message : err.message.split("\nparams:")[0];
+  console.error(JSON.stringify({ level: "error", msg: "request failed", path: c.req.path, error: detail }));
   const code: ApiErrorCode = unavailable ? "DATABASE_UNAVAILABLE" : "INTERNAL";
   return c.json({ error: { code, message: unavailable ? "Database unavailable" : "Internal error" } }, codeToStatus(code));
 }

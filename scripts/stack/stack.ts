@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { startSink } from "../../bridge/dev/sink.js";
+import { type SinkOptions, startSink } from "../../bridge/dev/sink.js";
 import { generateDkimKey } from "../../bridge/sign/keys.js";
 import { dropDatabase, ensureDatabase, findServer } from "../../db/local.js";
 import { migrate } from "../../db/migrate.js";
@@ -36,6 +36,8 @@ export interface Stack {
   demo: DemoAccount | null;
   worker: LocalWorker;
   bridges: Record<"mx1" | "mx2", BridgeProcess>;
+  /** Tests set `respond` to make the sink refuse or defer (e.g. 451 while a bridge is killed). */
+  sinkControl: { respond: SinkOptions["respond"] };
   /** Environment each bridge was started with (to restart one after a kill). */
   restartBridge(name: "mx1" | "mx2"): Promise<BridgeProcess>;
   /** Stops the Worker only (an outage); `startWorker` brings it back on the same port. */
@@ -94,7 +96,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     workerVars.APP_URL = worker.url;
     cleanups.push(() => worker.stop());
 
-    const sink = await startSink({ host: "127.0.0.1", port: opts.ports.sink, dir: dirs.outbox });
+    const sinkControl: Stack["sinkControl"] = { respond: undefined };
+    const sink = await startSink({ host: "127.0.0.1", port: opts.ports.sink, dir: dirs.outbox, respond: (ctx) => sinkControl.respond?.(ctx) });
     cleanups.push(() => sink.close());
 
     const bridgeEnv = (name: "mx1" | "mx2", port: number): Record<string, string> => ({
@@ -133,7 +136,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const demo = opts.demo ? await seedDemo(admin, { ...opts.demo, sharedDomain: opts.sharedDomain }) : null;
 
     return {
-      info, admin, demo, worker, bridges,
+      info, admin, demo, bridges, sinkControl,
+      get worker() { return worker; },
       async restartBridge(name) {
         await bridges[name].stop();
         bridges[name] = await spawnBridge(name, bridges[name].env, `${dirs.logs}/${name}.log`);

@@ -51,6 +51,17 @@ describe("standard aliases <anything>@<username>.<shared domain>", () => {
     expect(await w.db.select().from(aliases).where(eq(aliases.email, "again@jane.share.test"))).toHaveLength(1);
   });
 
+  it("are created once when both bridges see the first mail at the same moment", async () => {
+    const rcptTo = "race@jane.share.test";
+    const body = { mailFrom: "sender@example.org", rcptTo, clientIp: "192.0.2.1" };
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      w.call<ResolveResponse>("/internal/v1/resolve", body, i % 2 ? "mx2" : "mx1")));
+    const ids = new Set(answers.map((a) => (a.body.action === "forward" ? a.body.plan.aliasId : a.body.action)));
+    expect([...ids]).toHaveLength(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await w.db.select().from(aliases).where(eq(aliases.email, rcptTo))).toHaveLength(1);
+  });
+
   it("are refused with 550 5.1.1 when the username's catch-all is off, unless the alias exists", async () => {
     await resolve("before@jane.share.test");
     await w.db.update(usernames).set({ catchAll: false }).where(eq(usernames.id, jane.usernameId));

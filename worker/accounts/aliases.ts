@@ -4,6 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliases } from "../../db/schema/index.js";
+import { isDuplicateKey } from "../db-errors.js";
 import { parseAddress } from "../domain/address.js";
 import { type AliasFormat, CUSTOM_LOCAL_PART, generateLocalPart } from "../domain/alias-format.js";
 import { ApiError } from "../errors.js";
@@ -18,8 +19,6 @@ export interface NewAlias {
   localPart?: string | undefined;
   description?: string | undefined;
 }
-
-const DUPLICATE = /errno 1062\b|Duplicate entry/;
 
 /**
  * Creates an alias. Random formats retry on the (rare) collision with an existing address.
@@ -46,7 +45,7 @@ export async function createAlias(db: Db, input: NewAlias, now: Date): Promise<t
       const [created] = await db.select().from(aliases).where(eq(aliases.id, row.id));
       return created!;
     } catch (err) {
-      if (!DUPLICATE.test(String((err as Error).message))) throw err;
+      if (!isDuplicateKey(err)) throw err;
       if (custom) throw new ApiError("CONFLICT", "that alias already exists", "local_part");
     }
   }

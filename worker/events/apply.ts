@@ -6,6 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
+import { nowSeconds } from "../db-errors.js";
 import { aliasDailyStats, aliases, bridgeEvents, failedDeliveries, users } from "../../db/schema/index.js";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -18,7 +19,7 @@ export async function applyEvents(db: Db, node: string, events: BridgeEvent[], n
   return db.transaction(async (tx) => {
     let applied = 0;
     for (const event of events) {
-      const at = new Date(event.at);
+      const at = nowSeconds(new Date(event.at));
       const inserted = await tx.insert(bridgeEvents).ignore().values({
         id: event.id, bridge: node, kind: event.kind, aliasId: event.aliasId, bytes: event.bytes, occurredAt: at, createdAt: now,
       });

@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { isDuplicateKey } from "../db-errors.js";
 import { aliasRecipients, aliases, domains, recipients, usernames, users } from "../../db/schema/index.js";
 
 export type AliasRow = typeof aliases.$inferSelect;
@@ -75,9 +76,6 @@ export async function verifiedRecipients(db: Db, ctx: AliasContext & { user: Use
   return attached.length > 0 ? attached : fallback;
 }
 
-/** Errno of MySQL's duplicate-key error, as PlanetScale's driver puts it in the message. */
-const DUPLICATE = /errno 1062\b|Duplicate entry/;
-
 /**
  * Creates an alias received for the first time (catch-all). When another bridge created it at the
  * same moment, the unique index on `email` refuses ours and the existing row is returned.
@@ -99,7 +97,7 @@ export async function createAliasOnFirstMail(
       updatedAt: now,
     });
   } catch (err) {
-    if (!DUPLICATE.test(String((err as Error).message))) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   return findAlias(db, email);
 }

@@ -80,6 +80,11 @@ export class RawSmtp {
     return this.reply();
   }
 
+  /** Writes raw bytes with no framing (e.g. part of a DATA payload before a crash). */
+  write(bytes: string | Buffer): void {
+    this.socket.write(bytes);
+  }
+
   async quit(): Promise<void> {
     if (!this.closed) await this.command("QUIT").catch(() => undefined);
     this.socket.destroy();

@@ -1,0 +1,128 @@
+/**
+ * The file spool on a real temp directory: what is on disk after a put, what recovery does with each
+ * kind of debris a crash can leave, and that an unreadable entry is set aside without stopping the rest.
+ */
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../bridge/log.js";
+import type { Envelope, Target } from "../../bridge/mail/types.js";
+import { initialState } from "../../bridge/pipeline/initial-state.js";
+import { createFileSpool, type FileSpool, newSpoolId } from "../../bridge/spool/file-spool.js";
+import { dueAt } from "../../bridge/spool/state.js";
+import { forwardPlan, spoolFiles, tempDir } from "./support.js";
+
+const log = createLogger("silent", "mx1");
+const envelope = (): Envelope => ({
+  mailFrom: "alice@sender.test", clientIp: "127.0.0.1", heloName: "client.test", receivedAt: new Date().toISOString(), receivedBy: "mx1",
+});
+const targets: Target[] = [
+  { kind: "forward", rcptTo: "shop@alias.test", plan: forwardPlan("shop@alias.test", ["jane@real.test", "joe@real.test"]) },
+  { kind: "discard", rcptTo: "old@alias.test", aliasId: "alias-old", userId: "user-1" },
+];
+const raw = Buffer.from("Subject: hi\r\n\r\nbody\r\n");
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+let spool: FileSpool;
+const open = async () => {
+  spool = createFileSpool({ dir: tmp.dir, log, initialState });
+  return spool.recover();
+};
+
+beforeEach(async () => {
+  tmp = await tempDir("spool");
+  await open();
+});
+afterEach(() => tmp.cleanup());
+
+describe("file spool", () => {
+  it("put leaves exactly one message and one state file, and nothing in tmp/", async () => {
+    const state = await spool.put(envelope(), targets, raw);
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([`${state.id}.eml`]);
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([`${state.id}.json`]);
+    expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+    expect(await readFile(path.join(tmp.dir, "messages", `${state.id}.eml`))).toEqual(raw);
+    const onDisk = JSON.parse(await readFile(path.join(tmp.dir, "state", `${state.id}.json`), "utf8"));
+    expect(onDisk.deliveries.map((d: { key: string; status: string }) => `${d.key}:${d.status}`)).toEqual(["0:rcp-1:pending", "0:rcp-2:pending"]);
+    expect(onDisk.unreported).toMatchObject([{ kind: "blocked", aliasId: "alias-old", bytes: raw.length }]);
+    expect(await spool.stats()).toEqual({ depth: 1, oldestReceivedAt: state.envelope.receivedAt });
+  });
+
+  it("ids sort by arrival", () => {
+    const a = newSpoolId(1_700_000_000_000);
+    const b = newSpoolId(1_700_000_000_001);
+    expect(a < b).toBe(true);
+    expect(a).toMatch(/^[0-9a-z]{9}-[0-9a-f]{10}$/);
+  });
+
+  it("a reopened spool finds committed entries again", async () => {
+    const state = await spool.put(envelope(), targets, raw);
+    expect(await open()).toEqual({ entries: 1, corrupt: 0, discarded: 0 });
+    expect((await spool.due(new Date())).map((s) => s.id)).toEqual([state.id]);
+  });
+
+  it("recovery deletes a message whose state was never committed (never acknowledged)", async () => {
+    const id = newSpoolId();
+    await writeFile(path.join(tmp.dir, "messages", `${id}.eml`), raw);
+    await writeFile(path.join(tmp.dir, "tmp", `${id}.json`), "{}");
+    expect(await open()).toEqual({ entries: 0, corrupt: 0, discarded: 1 });
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([]);
+    expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+  });
+
+  it("recovery sets aside a state without its message, an unparsable state and a stray file", async () => {
+    const good = await spool.put(envelope(), targets, raw);
+    const orphan = await spool.put(envelope(), targets, raw);
+    const broken = await spool.put(envelope(), targets, raw);
+    await rm(path.join(tmp.dir, "messages", `${orphan.id}.eml`));
+    await writeFile(path.join(tmp.dir, "state", `${broken.id}.json`), "{\"id\": \"trunc");
+    await writeFile(path.join(tmp.dir, "state", "notes.txt"), "?");
+    expect(await open()).toEqual({ entries: 1, corrupt: 3, discarded: 0 });
+    expect(await spoolFiles(tmp.dir, "corrupt")).toEqual([`${broken.id}.eml`, `${broken.id}.json`, `${orphan.id}.json`, "notes.txt"].sort());
+    expect((await spool.due(new Date())).map((s) => s.id)).toEqual([good.id]);
+  });
+
+  it("an entry damaged while running is quarantined by due() and the others are still returned", async () => {
+    const a = await spool.put(envelope(), targets, raw);
+    const b = await spool.put(envelope(), targets, raw);
+    await writeFile(path.join(tmp.dir, "state", `${a.id}.json`), JSON.stringify({ id: a.id, nonsense: true }));
+    expect((await spool.due(new Date())).map((s) => s.id)).toEqual([b.id]);
+    expect(await spoolFiles(tmp.dir, "corrupt")).toEqual([`${a.id}.eml`, `${a.id}.json`]);
+    expect((await spool.stats()).depth).toBe(1);
+  });
+
+  it("update replaces the state atomically and moves the entry's due time", async () => {
+    const state = await spool.put(envelope(), targets, raw);
+    const later = new Date(Date.now() + 60_000);
+    for (const d of state.deliveries) d.nextAttemptAt = later.toISOString();
+    state.unreported = [];
+    await spool.update(state);
+    expect(await spool.due(new Date())).toEqual([]);
+    expect((await spool.due(new Date(later.getTime() + 1))).map((s) => s.id)).toEqual([state.id]);
+    expect(dueAt(state)).toBe(later.getTime());
+    expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+  });
+
+  it("due() honours skip and limit", async () => {
+    const ids = [];
+    const forwardOnly = targets.slice(0, 1);
+    for (let i = 0; i < 4; i++) {
+      const receivedAt = new Date(Date.now() - 10_000 + i * 1000).toISOString(); // due in this order
+      ids.push((await spool.put({ ...envelope(), receivedAt }, forwardOnly, raw)).id);
+    }
+    const got = await spool.due(new Date(), { skip: new Set([ids[0]!]), limit: 2 });
+    expect(got.map((s) => s.id)).toEqual([ids[1], ids[2]]);
+  });
+
+  it("remove deletes both files", async () => {
+    const state = await spool.put(envelope(), targets, raw);
+    await spool.remove(state.id);
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([]);
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([]);
+    expect((await spool.stats()).depth).toBe(0);
+  });
+
+  it("refuses ids that could escape the spool directory", async () => {
+    await expect(spool.readMessage("../../etc/passwd")).rejects.toThrow(/not a spool id/);
+  });
+});

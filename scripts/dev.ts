@@ -45,8 +45,9 @@ Operator commands: npm run admin -- help     Stop: Ctrl-C
     rmSync(STACK_FILE, { force: true });
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  // Before wrangler's own handlers, which exit the process as soon as the Worker is disposed.
+  process.prependListener("SIGINT", stop);
+  process.prependListener("SIGTERM", stop);
 }
 
 main().catch((err: Error) => {

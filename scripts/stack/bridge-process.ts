@@ -50,7 +50,14 @@ export async function spawnBridge(name: string, env: Record<string, string>, log
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // If this process exits without stopping the bridge (wrangler's own signal handlers call
+  // process.exit), the bridge still gets its SIGTERM and shuts down gracefully, keeping its spool.
+  const orphanGuard = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM"); };
+  process.on("exit", orphanGuard);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
+    process.off("exit", orphanGuard);
+    resolve(code);
+  }));
   const port = Number(env.SMTP_PORT);
   await Promise.race([
     waitForSmtp(port),

@@ -4,7 +4,10 @@
  * that had been spooled would still be on disk for the assertions to see.
  * The Worker is replaced by a fake directory (see ./support.ts).
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import getTLSOptions from "smtp-server/lib/tls-options.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningBridge, startBridge } from "../../bridge/main.js";
 import { createLogger } from "../../bridge/log.js";
@@ -183,5 +186,43 @@ describe("receive", () => {
     expect(b.greeting.code).toBe(220);
     expect(c.greeting.text).toBe("421 4.7.0 Too many connections from your address, try again later");
     await Promise.all([a.quit(), b.quit(), c.quit()]);
+  });
+
+  it("offers STARTTLS when a certificate is configured, and accepts mail over it", async () => {
+    const { key, cert } = getTLSOptions(); // smtp-server's built-in localhost test certificate
+    const keyFile = path.join(tmp.dir, "tls.key"); // beside the spool's subdirectories, removed with it
+    const certFile = path.join(tmp.dir, "tls.crt");
+    await writeFile(keyFile, String(key));
+    await writeFile(certFile, String(cert));
+    await start({ TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile });
+    const c = await RawSmtp.connect(bridge.port);
+    expect((await c.command("EHLO client.test")).text).toMatch(/^250[ -]STARTTLS$/m);
+    await c.quit();
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: bridge.port, requireTLS: true, tls: { rejectUnauthorized: false }, logger: false });
+    const info = await transport.sendMail({ envelope: { from: "alice@sender.test", to: [ALIAS] }, raw: message("alice@sender.test", ALIAS) });
+    transport.close();
+    expect(info.response).toMatch(/^250 2\.0\.0 /);
+    expect(await spooled()).toHaveLength(1);
+  });
+
+  it("on stop, hangs up idle sessions at once and lets a DATA in progress finish and be acknowledged", async () => {
+    await start();
+    const idle = await RawSmtp.connect(bridge.port);
+    await idle.command("EHLO idle.test");
+    const busy = await RawSmtp.connect(bridge.port);
+    await busy.command("EHLO busy.test");
+    await busy.command("MAIL FROM:<alice@sender.test>");
+    await busy.command(`RCPT TO:<${ALIAS}>`);
+    expect((await busy.command("DATA")).code).toBe(354);
+    busy.write("From: alice@sender.test\r\nSubject: in flight\r\n\r\nfirst half\r\n");
+
+    const stopped = bridge.stop();
+    expect((await idle.reply()).text).toBe("421 4.3.2 Service shutting down, try again later");
+    busy.write("second half\r\n.\r\n");
+    expect((await busy.reply()).code).toBe(250);
+    expect((await busy.reply()).code).toBe(421);
+    await stopped;
+    expect(await spooled()).toHaveLength(1);
+    await Promise.all([idle.quit(), busy.quit()]);
   });
 });

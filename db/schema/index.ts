@@ -3,3 +3,4 @@ export * from "./users.js";
 export * from "./domains.js";
 export * from "./aliases.js";
 export * from "./deliveries.js";
+export * from "./outbox.js";

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the local stack use, when missing:
-#   swaks (real SMTP client in end-to-end tests), mariadb-server (only when no MariaDB/MySQL answers on
+#   swaks (real SMTP client in end-to-end tests), chromium (the dashboard's browser test, driven by
+#   playwright-core at /usr/bin/chromium), mariadb-server (only when no MariaDB/MySQL answers on
 #   127.0.0.1:3306 and DATABASE_URL is unset).
 # Idempotent; needs root (or sudo) only when something is missing. Used by .ci/run.
 set -euo pipefail
 
 need=()
 command -v swaks >/dev/null 2>&1 || need+=(swaks)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 db_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }
 if [ -z "${DATABASE_URL:-}" ] && ! db_up && ! command -v mariadbd >/dev/null 2>&1; then

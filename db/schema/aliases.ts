@@ -38,7 +38,13 @@ export const aliases = mysqlTable("aliases", {
   deletedAt: datetime("deleted_at", { mode: "date" }),
 }, (t) => [
   uniqueIndex("aliases_email_unique").on(t.email),
-  index("aliases_user_created_idx").on(t.userId, t.createdAt),
+  /**
+   * The API's and dashboard's alias list (worker/accounts/alias-list.ts): pinned first, newest first.
+   * With `deleted_at IS NULL` (the default filter) the first index gives rows already in order; without
+   * a deleted filter (`filter[deleted]=with`) the second one does. Both also serve the counts.
+   */
+  index("aliases_user_live_list_idx").on(t.userId, t.deletedAt, t.pinned, t.createdAt),
+  index("aliases_user_list_idx").on(t.userId, t.pinned, t.createdAt),
   index("aliases_username_idx").on(t.usernameId),
   index("aliases_domain_idx").on(t.domainId),
 ]);

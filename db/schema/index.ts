@@ -4,3 +4,4 @@ export * from "./domains.js";
 export * from "./aliases.js";
 export * from "./deliveries.js";
 export * from "./outbox.js";
+export * from "./limits.js";

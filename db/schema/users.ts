@@ -24,6 +24,8 @@ export const users = mysqlTable("users", {
   useReplyTo: boolean("use_reply_to").notNull().default(false),
   defaultAliasDomain: varchar("default_alias_domain", { length: 253 }),
   defaultAliasFormat: varchar("default_alias_format", { length: 32 }).notNull().default("random_characters"),
+  /** Between the parts of word and name formats: `.`, `_`, `-`, or `random` (one of them per alias). */
+  aliasSeparator: varchar("alias_separator", { length: 8 }).notNull().default("."),
   /** Bytes forwarded since `bandwidth_reset_at` (the month's usage). */
   bandwidth: bigint("bandwidth", { mode: "number", unsigned: true }).notNull().default(0),
   bandwidthResetAt: datetime("bandwidth_reset_at", { mode: "date" }),

@@ -5,3 +5,5 @@ export * from "./aliases.js";
 export * from "./deliveries.js";
 export * from "./outbox.js";
 export * from "./limits.js";
+export * from "./auth.js";
+export * from "./newsletter.js";

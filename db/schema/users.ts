@@ -29,6 +29,10 @@ export const users = mysqlTable("users", {
   /** Bytes forwarded since `bandwidth_reset_at` (the month's usage). */
   bandwidth: bigint("bandwidth", { mode: "number", unsigned: true }).notNull().default(0),
   bandwidthResetAt: datetime("bandwidth_reset_at", { mode: "date" }),
+  /** TOTP secret (RFC 6238), AES-GCM encrypted with a key derived from APP_SECRET; null: none set up. */
+  totpSecret: varchar("totp_secret", { length: 255 }),
+  /** When TOTP was confirmed with a first code; null while set-up is pending or when off. */
+  totpEnabledAt: datetime("totp_enabled_at", { mode: "date" }),
   ...timestamps,
   deletedAt: datetime("deleted_at", { mode: "date" }),
 });

@@ -1,8 +1,9 @@
 /**
- * Dashboard authentication: browser sessions, login throttling, and the second factors (TOTP backup
- * codes, WebAuthn passkeys). The TOTP secret itself lives on `users` (encrypted).
+ * Dashboard authentication: browser sessions and the second factors (TOTP backup
+ * codes, WebAuthn passkeys). The TOTP secret itself lives on `users` (encrypted). Login attempts are
+ * throttled with the shared fixed-window counters in `rate_limits` (limits.ts).
  */
-import { bigint, char, datetime, index, int, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+import { bigint, char, datetime, index, mysqlTable, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { uuidPk, uuidRef } from "./columns.js";
 
 /**
@@ -26,17 +27,6 @@ export const sessions = mysqlTable("sessions", {
   index("sessions_user_idx").on(t.userId),
   index("sessions_expires_idx").on(t.expiresAt),
 ]);
-
-/**
- * Failed-login counters, one row per key: `ip:<address>` or `user:<user id>`. A fixed window starts at
- * the first failure; at the limit the key is locked until the window ends.
- */
-export const authThrottles = mysqlTable("auth_throttles", {
-  key: varchar("throttle_key", { length: 100 }).primaryKey(),
-  failures: int("failures", { unsigned: true }).notNull(),
-  windowStartedAt: datetime("window_started_at", { mode: "date" }).notNull(),
-  lockedUntil: datetime("locked_until", { mode: "date" }),
-});
 
 /** One-time TOTP backup codes; only a SHA-256 (hex) of each is kept. */
 export const backupCodes = mysqlTable("backup_codes", {

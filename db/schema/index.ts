@@ -7,3 +7,4 @@ export * from "./outbox.js";
 export * from "./limits.js";
 export * from "./auth.js";
 export * from "./newsletter.js";
+export * from "./status.js";

@@ -38,8 +38,11 @@ export interface Stack {
   bridges: Record<"mx1" | "mx2", BridgeProcess>;
   /** Tests set `respond` to make the sink refuse or defer (e.g. 451 while a bridge is killed). */
   sinkControl: { respond: SinkOptions["respond"] };
-  /** Environment each bridge was started with (to restart one after a kill). */
-  restartBridge(name: "mx1" | "mx2"): Promise<BridgeProcess>;
+  /**
+   * Stops a bridge (gracefully; a no-op after a kill) and starts it again with the same environment,
+   * changed by `env` (e.g. another RELAY_URL). Its spool is kept.
+   */
+  restartBridge(name: "mx1" | "mx2", env?: Record<string, string>): Promise<BridgeProcess>;
   /** Stops the Worker only (an outage); `startWorker` brings it back on the same port. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -138,9 +141,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return {
       info, admin, demo, bridges, sinkControl,
       get worker() { return worker; },
-      async restartBridge(name) {
+      async restartBridge(name, env = {}) {
         await bridges[name].stop();
-        bridges[name] = await spawnBridge(name, bridges[name].env, `${dirs.logs}/${name}.log`);
+        bridges[name] = await spawnBridge(name, { ...bridges[name].env, ...env }, `${dirs.logs}/${name}.log`);
         return bridges[name];
       },
       async stopWorker() { await worker.stop(); },

@@ -52,12 +52,46 @@ export const ForwardPlan = z.object({
 });
 export type ForwardPlan = z.infer<typeof ForwardPlan>;
 
+/**
+ * Maintenance mode as the Worker holds it (`npm run admin -- maintenance:on [--minutes N]`): while `on`,
+ * both bridges answer `451 4.3.2` at RCPT and hold their queues. `until` (ISO 8601) ends it by itself.
+ */
+export const MaintenanceState = z.object({ on: z.boolean(), until: z.iso.datetime().nullable() });
+export type MaintenanceState = z.infer<typeof MaintenanceState>;
+
+/**
+ * `POST /internal/v1/heartbeat` body: a bridge's health, every HEARTBEAT_INTERVAL (30 s). The bridge's
+ * name comes from its request signature. Counters cover the time since the previous acknowledged beat.
+ */
+export const HeartbeatRequest = z.object({
+  role: z.enum(["primary", "backup"]),
+  version: z.string().min(1).max(64),
+  hostname: z.string().min(1).max(253),
+  /** ISO 8601 start of this bridge process. */
+  startedAt: z.iso.datetime(),
+  queueDepth: z.number().int().min(0),
+  /** Age of the oldest queued message in seconds; null when the queue is empty. */
+  oldestQueuedSeconds: z.number().int().min(0).nullable(),
+  /** Recipients delivered since the previous acknowledged beat. */
+  deliveries: z.number().int().min(0),
+  /** Delivery attempts that did not deliver (deferred or failed) since the previous acknowledged beat. */
+  failures: z.number().int().min(0),
+  /** The bridge believes maintenance mode is on and holds its queue. */
+  holding: z.boolean(),
+});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
+
+/** `POST /internal/v1/heartbeat` response: what the bridge must know even when it receives no mail. */
+export const HeartbeatResponse = z.object({ maintenance: MaintenanceState });
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
 /** `POST /internal/v1/resolve` response. */
 export const ResolveResponse = z.discriminatedUnion("action", [
   z.object({ action: z.literal("forward"), reply: SmtpReply, plan: ForwardPlan }),
   z.object({ action: z.literal("discard"), reply: SmtpReply, aliasId: z.string(), userId: z.string() }),
   z.object({ action: z.literal("reject"), reply: SmtpReply }),
-  z.object({ action: z.literal("defer"), reply: SmtpReply }),
+  /** `maintenance` is set when the deferral is maintenance mode (the bridge then also holds its queue). */
+  z.object({ action: z.literal("defer"), reply: SmtpReply, maintenance: MaintenanceState.optional() }),
 ]);
 export type ResolveResponse = z.infer<typeof ResolveResponse>;
 export type ResolveAction = ResolveResponse["action"];

@@ -20,6 +20,11 @@ export const mxNodes = mysqlTable("mx_nodes", {
   queueDepth: int("queue_depth", { unsigned: true }).notNull(),
   /** Age of the oldest queued message at the beat, in seconds; null when the queue is empty. */
   oldestQueuedSeconds: int("oldest_queued_seconds", { unsigned: true }),
+  /**
+   * How long the most overdue queue entry has been waiting past its due time, in seconds (0: the queue
+   * runner keeps up). Deferred mail waiting for its next retry is not overdue.
+   */
+  overdueSeconds: int("overdue_seconds", { unsigned: true }).notNull().default(0),
   /** Recipients delivered since the previous successful beat. */
   deliveries: int("deliveries", { unsigned: true }).notNull(),
   /** Delivery attempts that did not deliver (deferred or failed) since the previous successful beat. */

@@ -1,0 +1,1 @@
+ALTER TABLE `mx_nodes` ADD `overdue_seconds` int unsigned DEFAULT 0 NOT NULL;

@@ -72,6 +72,12 @@ export const HeartbeatRequest = z.object({
   queueDepth: z.number().int().min(0),
   /** Age of the oldest queued message in seconds; null when the queue is empty. */
   oldestQueuedSeconds: z.number().int().min(0).nullable(),
+  /**
+   * Seconds the most overdue queue entry has waited past its due time (0: the queue runner keeps up;
+   * deferred mail waiting for its next retry is not overdue). The status page calls a queue stuck when
+   * this exceeds 5 minutes while nothing is delivered.
+   */
+  overdueSeconds: z.number().int().min(0),
   /** Recipients delivered since the previous acknowledged beat. */
   deliveries: z.number().int().min(0),
   /** Delivery attempts that did not deliver (deferred or failed) since the previous acknowledged beat. */

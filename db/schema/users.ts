@@ -33,6 +33,8 @@ export const users = mysqlTable("users", {
   totpSecret: varchar("totp_secret", { length: 255 }),
   /** When TOTP was confirmed with a first code; null while set-up is pending or when off. */
   totpEnabledAt: datetime("totp_enabled_at", { mode: "date" }),
+  /** The last TOTP time step (unix seconds / 30) a code was accepted for: a code works once (RFC 6238 §5.2). */
+  totpLastStep: bigint("totp_last_step", { mode: "number", unsigned: true }),
   ...timestamps,
   deletedAt: datetime("deleted_at", { mode: "date" }),
 });

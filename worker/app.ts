@@ -5,9 +5,12 @@ import { Hono } from "hono";
 import { ApiError, handleError } from "./errors.js";
 import { internalAuth } from "./middleware/internal-auth.js";
 import { services } from "./middleware/services.js";
+import { adminOpsRoutes } from "./routes/internal/admin-ops.js";
 import { adminRoutes } from "./routes/internal/admin.js";
+import { opsRoutes } from "./routes/internal/ops.js";
 import { mailRoutes } from "./routes/internal/mail.js";
 import type { AppEnv } from "./types.js";
+import { statusRoutes } from "./status/routes.js";
 
 /** Builds the app; one per isolate. */
 export function createApp() {
@@ -18,5 +21,10 @@ export function createApp() {
   app.use("/internal/*", services, internalAuth);
   app.route("/internal/v1", mailRoutes);
   app.route("/internal/v1/admin", adminRoutes);
+  app.route("/internal/v1", opsRoutes);
+  app.route("/internal/v1/admin", adminOpsRoutes);
+  app.use("/status", services);
+  app.use("/status.json", services);
+  app.route("/", statusRoutes((request, env) => app.fetch(request, env)));
   return app;
 }

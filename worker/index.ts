@@ -1,8 +1,15 @@
-/** Cloudflare Worker entry: the Hono app's fetch. */
+/**
+ * Cloudflare Worker entry: the Hono app's fetch, and the cron trigger (wrangler.toml `[triggers]`):
+ * every minute the status checks are run and recorded (worker/status/cron.ts).
+ */
 import { createApp } from "./app.js";
+import { runStatusCron } from "./status/cron.js";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    await runStatusCron(env, (request) => app.fetch(request, env, ctx));
+  },
 } satisfies ExportedHandler<Record<string, unknown>>;

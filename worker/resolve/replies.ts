@@ -14,4 +14,6 @@ export const RESOLVE_REPLIES = {
   badSyntax: r(553, "5.1.3", "Recipient address has invalid syntax"),
   /** The alias exists but no verified mailbox can take the mail. */
   mailboxDisabled: r(550, "5.2.1", "Mailbox disabled, not accepting messages"),
+  /** Maintenance mode (RFC 3463 4.3.2: system not accepting network messages); senders retry later. */
+  maintenance: r(451, "4.3.2", "System not accepting network messages, try again later"),
 } as const satisfies Record<string, SmtpReply>;

@@ -1,11 +1,14 @@
 /**
  * Internal API used by the bridges (signed; see middleware/internal-auth.ts):
- * - `POST /internal/v1/resolve` → {@link ResolveResponse}
+ * - `POST /internal/v1/resolve` → {@link ResolveResponse}; in maintenance mode every recipient is
+ *   deferred with `451 4.3.2` and the answer carries the maintenance state
  * - `POST /internal/v1/events` → `{ applied, duplicates }`
  */
 import { Hono } from "hono";
-import { EventsRequest, ResolveRequest } from "../../../common/internal-api.js";
+import { EventsRequest, ResolveRequest, type ResolveResponse } from "../../../common/internal-api.js";
 import { applyEvents } from "../../events/apply.js";
+import { getMaintenance } from "../../ops/maintenance.js";
+import { RESOLVE_REPLIES } from "../../resolve/replies.js";
 import { resolveRecipient } from "../../resolve/resolve.js";
 import { nowSeconds } from "../../db-errors.js";
 import type { AppEnv } from "../../types.js";
@@ -14,7 +17,13 @@ import { parseBody } from "../../validate.js";
 export const mailRoutes = new Hono<AppEnv>()
   .post("/resolve", async (c) => {
     const req = await parseBody(c, ResolveRequest);
-    return c.json(await resolveRecipient(c.var.db, req, nowSeconds()));
+    const now = nowSeconds();
+    const maintenance = await getMaintenance(c.var.db, now);
+    if (maintenance.on) {
+      const answer: ResolveResponse = { action: "defer", reply: RESOLVE_REPLIES.maintenance, maintenance: { on: true, until: maintenance.until } };
+      return c.json(answer);
+    }
+    return c.json(await resolveRecipient(c.var.db, req, now));
   })
   .post("/events", async (c) => {
     const { events } = await parseBody(c, EventsRequest);

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: throughput against Postfix in the same run, RCPT and end-to-end latency, memory under
+ * large messages, Worker bundle size. Prints a table and writes `.data/bench/results.json`.
+ *
+ * Environment: BENCH_MESSAGES (default 20000) messages per throughput run; BENCH_SESSIONS (default
+ * "20,100"); BENCH_SKIP (comma list of sections to skip: throughput, postfix, rcpt, e2e, memory, bundle).
+ * Installs Postfix, opendkim and their tools from Debian when missing (root, non-interactive).
+ */
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { measureBundle } from "./bench/bundle.js";
+import { measureE2eLatency, startTimingSink } from "./bench/e2e-latency.js";
+import { measureMemory } from "./bench/memory.js";
+import { startPostfixRelay } from "./bench/postfix-relay.js";
+import { report, type Row } from "./bench/report.js";
+import { measureRcptLatency } from "./bench/resolve-latency.js";
+import { measureThroughput, type ThroughputResult } from "./bench/throughput.js";
+import { ensureDebianPackages, startSmtpSink } from "./bench/tools.js";
+import { DATA_DIR } from "./stack/files.js";
+import { freePort, startStack } from "./stack/stack.js";
+
+const env = process.env;
+const MESSAGES = Number(env.BENCH_MESSAGES ?? 20_000);
+const SESSIONS = (env.BENCH_SESSIONS ?? "20,100").split(",").map(Number);
+const SKIP = new Set((env.BENCH_SKIP ?? "").split(",").filter(Boolean));
+const ALIAS = "shop@demo.veilmail.test";
+const MiB = 1024 * 1024;
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+async function main(): Promise<void> {
+  await ensureDebianPackages(["smtp-source", "smtp-sink", "postfix", "opendkim"], ["postfix", "opendkim"]);
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  const dir = `${DATA_DIR}/bench/run`;
+  rmSync(dir, { recursive: true, force: true });
+
+  const sink = await startSmtpSink(await freePort());
+  const stack = await startStack({
+    dataDir: `${dir}/stack`, dbName: `veilmail_bench_${randomBytes(3).toString("hex")}`, dropDatabaseOnStop: true,
+    ports: { worker: 0, mx1: 0, mx2: 0, sink: 0, simulator: 0 }, sharedDomain: "veilmail.test",
+    demo: { username: "demo", recipient: "demo@example.com", password: "demo-password-1" },
+    // All load comes from one address here; in production the per-IP limit protects against one abuser.
+    bridgeEnv: { RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000" },
+  });
+  const mx1 = stack.info.mx[0]!.port;
+  const postfix = SKIP.has("postfix") ? null : await startPostfixRelay({
+    dir: `${dir}/postfix`, port: await freePort(), sinkPort: sink.port, milterPort: await freePort(),
+    aliases: { [ALIAS]: "demo@example.com" }, dkim: { keyFile: stack.info.dkimKeyFile, selector: "veilmail", domain: "veilmail.test" },
+  });
+  try {
+    // Warm-up: create the alias (first mail) and let both systems settle.
+    await measureRcptLatency(mx1, 5, () => ALIAS);
+
+    if (!SKIP.has("throughput")) {
+      const results: ThroughputResult[] = [];
+      for (const sessions of SESSIONS) {
+        log(`throughput: ${MESSAGES} messages over ${sessions} sessions…`);
+        results.push(await measureThroughput({ system: "veilmail", port: mx1, sink, sessions, messages: MESSAGES, to: ALIAS }));
+        if (postfix) results.push(await measureThroughput({ system: "postfix", port: postfix.port, sink, sessions, messages: MESSAGES, to: ALIAS }));
+      }
+      raw.throughput = results;
+      for (const sessions of SESSIONS) {
+        const v = results.find((r) => r.system === "veilmail" && r.sessions === sessions)!;
+        const p = results.find((r) => r.system === "postfix" && r.sessions === sessions);
+        const cap = sessions / 0.1;
+        rows.push({ section: "throughput", metric: `Veilmail, ${sessions} sessions (greeting-delay cap ${cap}/s)`, value: `${fmt(v.perSecond)} msg/s`, target: "", met: null });
+        if (p) {
+          rows.push({ section: "throughput", metric: `Postfix+opendkim, ${sessions} sessions`, value: `${fmt(p.perSecond)} msg/s`, target: "", met: null });
+          const ratio = v.perSecond / p.perSecond;
+          rows.push({ section: "throughput", metric: `ratio Veilmail/Postfix, ${sessions} sessions`, value: `${fmt(ratio, 2)}×`, target: sessions >= 100 ? "≥ 1.2×" : "", met: sessions >= 100 ? ratio >= 1.2 : null });
+        }
+      }
+    }
+
+    if (!SKIP.has("rcpt")) {
+      log("RCPT latency…");
+      const warm = await measureRcptLatency(mx1, 1000, () => ALIAS);
+      const run = randomBytes(3).toString("hex");
+      const cold = await measureRcptLatency(mx1, 300, (i) => `cold-${run}-${i}@demo.veilmail.test`);
+      raw.rcpt = { warm, cold };
+      rows.push({ section: "rcpt latency", metric: `warm p50 / p99 (n=${warm.n})`, value: `${fmt(warm.p50, 2)} / ${fmt(warm.p99, 2)} ms`, target: "p99 ≤ 5 ms", met: warm.p99 <= 5 });
+      rows.push({ section: "rcpt latency", metric: `cold p50 / p99 (n=${cold.n})`, value: `${fmt(cold.p50, 2)} / ${fmt(cold.p99, 2)} ms`, target: "p99 ≤ 25 ms", met: cold.p99 <= 25 });
+    }
+
+    if (!SKIP.has("e2e")) {
+      log("end-to-end latency…");
+      const timing = await startTimingSink();
+      await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${timing.port}` });
+      const e2e = await measureE2eLatency(mx1, timing.arrivals, 200, ALIAS);
+      await timing.close();
+      raw.e2e = e2e;
+      rows.push({ section: "e2e latency", metric: `250 → recipient p50 / p99 (n=${e2e.n})`, value: `${fmt(e2e.p50)} / ${fmt(e2e.p99)} ms`, target: "p50 ≤ 200 ms", met: e2e.p50 <= 200 });
+    }
+
+    if (!SKIP.has("memory")) {
+      log("memory: 10 concurrent 24 MiB messages…");
+      const bridge = await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${sink.port}` });
+      const mem = await measureMemory({ port: mx1, pid: bridge.child.pid!, sink, count: 10, bytes: 24 * MiB, to: ALIAS });
+      raw.memory = mem;
+      rows.push({
+        section: "memory", metric: `peak RSS, 10 × 24 MiB (${fmt(mem.bytesInFlight / MiB, 0)} MiB in flight)`,
+        value: `${fmt(mem.peakRssBytes / MiB, 0)} MiB`, target: `≤ ${fmt(mem.targetBytes / MiB, 0)} MiB`, met: mem.peakRssBytes <= mem.targetBytes,
+      });
+    }
+
+    if (!SKIP.has("bundle")) {
+      const bundle = await measureBundle();
+      raw.bundle = bundle;
+      rows.push({ section: "worker bundle", metric: "gzipped (wrangler deploy --dry-run)", value: `${fmt(bundle.gzipBytes / 1024)} KiB`, target: "≤ 300 KiB", met: bundle.gzipBytes <= 300 * 1024 });
+    }
+  } finally {
+    await postfix?.stop();
+    await stack.stop();
+    await sink.stop();
+  }
+  log(`\n${report(rows, raw)}\nresults: ${DATA_DIR}/bench/results.json`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,55 +1,155 @@
 /**
- * Creating and switching aliases on behalf of a user (admin CLI now; dashboard and API later).
+ * Aliases of an account: create, read, edit. Listing is in alias-list.ts; delete/restore/forget and
+ * the switches in alias-state.ts; recipients and bulk actions in alias-recipients.ts and alias-bulk.ts.
+ *
+ * Every function takes the acting `userId` and only ever touches that user's rows: another user's alias
+ * id is NOT_FOUND, exactly like an id that does not exist.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { aliases } from "../../db/schema/index.js";
+import { aliasRecipients, aliases, recipients, users } from "../../db/schema/index.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { parseAddress } from "../domain/address.js";
-import { type AliasFormat, CUSTOM_LOCAL_PART, generateLocalPart } from "../domain/alias-format.js";
+import { ALIAS_FORMATS, type AliasFormat, generateLocalPart, parseCustomLocalPart } from "../domain/alias-format.js";
 import { ApiError } from "../errors.js";
 import { domainOptions } from "./domains.js";
+import { reserveAliasCreation } from "./rate-limits.js";
 
+export type AliasRow = typeof aliases.$inferSelect;
+export type RecipientRow = typeof recipients.$inferSelect;
+
+/** An alias with the recipients attached to it (empty: it uses the default recipient). */
+export interface AliasWithRecipients {
+  alias: AliasRow;
+  recipients: RecipientRow[];
+}
+
+/** At most this many recipients per alias (addy.io's limit). */
+export const MAX_ALIAS_RECIPIENTS = 10;
+
+/** What {@link createAlias} takes. */
 export interface NewAlias {
-  userId: string;
-  /** One of the user's domain options. */
+  /** One of the user's domain options, e.g. `jane.example.net`. */
   domain: string;
-  format: AliasFormat;
-  /** Required when format is `custom`. */
-  localPart?: string | undefined;
-  description?: string | undefined;
+  /** Absent or null: the account's default format (itself defaulting to `random_characters`). */
+  format?: AliasFormat | null | undefined;
+  /** Required when format is `custom`; may be `local+extension`. Ignored otherwise. */
+  localPart?: string | null | undefined;
+  description?: string | null | undefined;
+  fromName?: string | null | undefined;
+  /** Verified recipients of the user to attach (≤ 10); absent or empty: the default recipient. */
+  recipientIds?: string[] | null | undefined;
+}
+
+/** Limits the caller applies to {@link createAlias}. */
+export interface CreatePolicy {
+  /** New aliases per user per hour; null: not limited (operator actions). */
+  hourlyLimit: number | null;
 }
 
 /**
- * Creates an alias. Random formats retry on the (rare) collision with an existing address.
- * @returns the new alias row
- * @throws ApiError VALIDATION (domain not an option, bad local part), CONFLICT (custom address taken)
+ * Creates an alias. Random formats retry on the (rare) collision with an existing address; every
+ * address is unique forever, deleted aliases included.
+ * @returns the new alias with its recipients
+ * @throws ApiError VALIDATION (`domain` not an option, bad `local_part`, bad `recipient_ids`), CONFLICT
+ *   (custom address taken, field `local_part`), RATE_LIMITED (hourly limit; checked after validation)
  */
-export async function createAlias(db: Db, input: NewAlias, now: Date): Promise<typeof aliases.$inferSelect> {
+export async function createAlias(db: Db, userId: string, input: NewAlias, now: Date, policy: CreatePolicy): Promise<AliasWithRecipients> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || user.deletedAt) throw new ApiError("NOT_FOUND", "No such account");
   const domain = input.domain.trim().toLowerCase();
-  const option = (await domainOptions(db, input.userId)).find((o) => o.domain === domain);
-  if (!option) throw new ApiError("VALIDATION", "domain is not one of your domain options", "domain");
-  const custom = input.format === "custom";
-  if (custom && !CUSTOM_LOCAL_PART.test((input.localPart ?? "").toLowerCase())) {
-    throw new ApiError("VALIDATION", "local_part may hold letters, digits, '.', '_' and '-' (at most 64)", "local_part");
+  const option = (await domainOptions(db, userId)).find((o) => o.domain === domain);
+  if (!option) throw new ApiError("VALIDATION", "The selected domain is invalid.", "domain");
+  const format = input.format ?? asFormat(user.defaultAliasFormat);
+  let custom: { local: string; extension: string | null } | null = null;
+  if (format === "custom") {
+    const parsed = parseCustomLocalPart(input.localPart ?? "");
+    if ("error" in parsed) throw new ApiError("VALIDATION", `The local part ${parsed.error}.`, "local_part");
+    custom = parsed;
   }
+  const recipientIds = [...new Set(input.recipientIds ?? [])];
+  await checkRecipients(db, userId, recipientIds, "recipient_ids");
+  await reserveAliasCreation(db, userId, policy.hourlyLimit, now);
+
   for (let attempt = 0; attempt < 5; attempt++) {
-    const local = custom ? input.localPart!.toLowerCase() : generateLocalPart(input.format as Exclude<AliasFormat, "custom">);
+    const local = custom ? custom.local : generateLocalPart(format as Exclude<AliasFormat, "custom">, user.aliasSeparator);
+    const id = format === "uuid" ? local : crypto.randomUUID();
     const row = {
-      id: crypto.randomUUID(), userId: input.userId, usernameId: option.usernameId, domainId: option.domainId,
-      localPart: local, domain, email: `${local}@${domain}`, description: input.description ?? null,
-      createdAt: now, updatedAt: now,
+      id, userId, usernameId: option.usernameId, domainId: option.domainId, localPart: local,
+      extension: custom?.extension ?? null, domain, email: `${local}@${domain}`,
+      description: input.description ?? null, fromName: input.fromName ?? null, createdAt: now, updatedAt: now,
     };
     try {
-      await db.insert(aliases).values(row);
-      const [created] = await db.select().from(aliases).where(eq(aliases.id, row.id));
-      return created!;
+      await db.transaction(async (tx) => {
+        await tx.insert(aliases).values(row);
+        if (recipientIds.length > 0) await tx.insert(aliasRecipients).values(recipientIds.map((recipientId) => ({ aliasId: id, recipientId })));
+      });
+      return getAlias(db, userId, id);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      if (custom) throw new ApiError("CONFLICT", "that alias already exists", "local_part");
+      if (custom) throw new ApiError("CONFLICT", "The alias has already been taken.", "local_part");
     }
   }
   throw new ApiError("INTERNAL", "could not find a free random alias");
+}
+
+/**
+ * Checks that every id is a verified recipient of `userId` and that there are at most ten.
+ * @throws ApiError VALIDATION naming `field`
+ */
+export async function checkRecipients(db: Db, userId: string, ids: string[], field: string): Promise<void> {
+  if (ids.length === 0) return;
+  if (ids.length > MAX_ALIAS_RECIPIENTS) throw new ApiError("VALIDATION", `The ${field.replace("_", " ")} may not have more than ${MAX_ALIAS_RECIPIENTS} items.`, field);
+  const rows = await db.select({ id: recipients.id, verifiedAt: recipients.emailVerifiedAt }).from(recipients)
+    .where(and(eq(recipients.userId, userId), inArray(recipients.id, ids)));
+  if (rows.length !== ids.length || rows.some((r) => !r.verifiedAt)) {
+    throw new ApiError("VALIDATION", `The selected ${field.replace("_", " ")} is invalid: each must be one of your verified recipients.`, field);
+  }
+}
+
+/** The attached recipients of each alias in `aliasIds` (one query). */
+export async function recipientsOfAliases(db: Db, aliasIds: string[]): Promise<Map<string, RecipientRow[]>> {
+  const byAlias = new Map<string, RecipientRow[]>(aliasIds.map((id) => [id, []]));
+  if (aliasIds.length === 0) return byAlias;
+  const rows = await db.select({ aliasId: aliasRecipients.aliasId, recipient: recipients }).from(aliasRecipients)
+    .innerJoin(recipients, eq(recipients.id, aliasRecipients.recipientId))
+    .where(inArray(aliasRecipients.aliasId, aliasIds))
+    .orderBy(recipients.createdAt);
+  for (const row of rows) byAlias.get(row.aliasId)?.push(row.recipient);
+  return byAlias;
+}
+
+/** The alias `id` of `userId` (deleted ones included) with its recipients. @throws ApiError NOT_FOUND */
+export async function getAlias(db: Db, userId: string, id: string): Promise<AliasWithRecipients> {
+  const [alias] = await db.select().from(aliases).where(and(eq(aliases.id, id), eq(aliases.userId, userId))).limit(1);
+  if (!alias) throw new ApiError("NOT_FOUND", "Alias not found");
+  return { alias, recipients: (await recipientsOfAliases(db, [id])).get(id) ?? [] };
+}
+
+/** Those of `ids` that are aliases of `userId` (deleted included), in the order of `ids`. */
+export async function getAliases(db: Db, userId: string, ids: string[]): Promise<AliasWithRecipients[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(aliases).where(and(eq(aliases.userId, userId), inArray(aliases.id, ids)));
+  const byAlias = await recipientsOfAliases(db, rows.map((r) => r.id));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => { const alias = byId.get(id); return alias ? [{ alias, recipients: byAlias.get(id) ?? [] }] : []; });
+}
+
+/**
+ * Changes an alias's description and/or from name (absent: unchanged; null: cleared).
+ * @throws ApiError NOT_FOUND
+ */
+export async function updateAlias(db: Db, userId: string, id: string, input: { description?: string | null; fromName?: string | null }, now: Date): Promise<AliasWithRecipients> {
+  await getAlias(db, userId, id);
+  const set: Partial<AliasRow> = { updatedAt: now };
+  if (input.description !== undefined) set.description = input.description;
+  if (input.fromName !== undefined) set.fromName = input.fromName;
+  await db.update(aliases).set(set).where(and(eq(aliases.id, id), eq(aliases.userId, userId)));
+  return getAlias(db, userId, id);
+}
+
+function asFormat(value: string): AliasFormat {
+  return (ALIAS_FORMATS as readonly string[]).includes(value) && value !== "custom" ? value as AliasFormat : "random_characters";
 }
 
 /**
@@ -62,6 +162,6 @@ export async function setAliasActiveByAddress(db: Db, address: string, active: b
   const email = `${addr.local}@${addr.domain}`;
   const [row] = await db.select({ id: aliases.id }).from(aliases).where(eq(aliases.email, email)).limit(1);
   if (!row) throw new ApiError("NOT_FOUND", `no alias ${email}`, "address");
-  await db.update(aliases).set({ active, updatedAt: now }).where(and(eq(aliases.id, row.id)));
+  await db.update(aliases).set({ active, updatedAt: now }).where(eq(aliases.id, row.id));
   return { id: row.id, email };
 }

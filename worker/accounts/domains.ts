@@ -2,7 +2,7 @@
  * Shared domains (operator) and custom domains (an account's), and the list of domains a user may
  * create aliases on ("domain options").
  */
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { domains, usernames, users } from "../../db/schema/index.js";
 import { randomString } from "../auth/tokens.js";
@@ -29,9 +29,19 @@ export async function addSharedDomain(db: Db, input: { domain: string; paidOnly:
   return { id, domain };
 }
 
-/** Adds a custom domain to an account; `verified` skips the DNS check (operator use). */
+/**
+ * Adds a custom domain to an account, unverified unless `verified` (operator use: skips the DNS check).
+ * A domain under one of our shared domains is refused: it would capture `<username>.<shared>` mail.
+ * @throws ApiError VALIDATION (`domain` invalid or under a shared domain), CONFLICT (already added)
+ */
 export async function addCustomDomain(db: Db, input: { userId: string; domain: string; verified: boolean }, now: Date): Promise<{ id: string; domain: string }> {
   const domain = domainOrThrow(input.domain);
+  const labels = domain.split(".");
+  const parents = labels.slice(1, -1).map((_, i) => labels.slice(i + 1).join("."));
+  if (parents.length > 0) {
+    const shared = await db.select({ id: domains.id }).from(domains).where(and(eq(domains.kind, "shared"), inArray(domains.domain, parents))).limit(1);
+    if (shared.length > 0) throw new ApiError("VALIDATION", "The domain may not be under one of this service's shared domains.", "domain");
+  }
   const id = crypto.randomUUID();
   await insertDomain(db, {
     id, domain, kind: "custom", userId: input.userId, verificationToken: randomString(32),
@@ -46,11 +56,13 @@ export interface DomainOption {
   domain: string;
   domainId: string;
   usernameId: string | null;
+  /** A shared domain itself, a custom domain, or a username subdomain of a shared domain. */
+  kind: "shared" | "custom" | "username";
 }
 
 /**
- * The domains `userId` may create aliases on: shared domains its plan allows (each also as
- * `<username>.<domain>` for each active username) and its verified, active custom domains.
+ * The domains `userId` may create aliases on, in addy.io's order: shared domains its plan allows, its
+ * verified, active custom domains, then `<username>.<shared domain>` for each active username.
  */
 export async function domainOptions(db: Db, userId: string): Promise<DomainOption[]> {
   const [user] = await db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1);
@@ -61,11 +73,11 @@ export async function domainOptions(db: Db, userId: string): Promise<DomainOptio
     db.select().from(domains).where(and(eq(domains.userId, userId), eq(domains.kind, "custom"), eq(domains.active, true), isNotNull(domains.verifiedAt))),
     db.select().from(usernames).where(and(eq(usernames.userId, userId), eq(usernames.active, true), isNull(usernames.deletedAt))),
   ]);
-  const options: DomainOption[] = [];
-  for (const d of shared.filter((s) => paid || !s.paidOnly)) {
-    options.push({ domain: d.domain, domainId: d.id, usernameId: null });
-    for (const u of names) options.push({ domain: `${u.username}.${d.domain}`, domainId: d.id, usernameId: u.id });
+  const allowed = shared.filter((s) => paid || !s.paidOnly).sort((a, b) => a.domain.localeCompare(b.domain));
+  const options: DomainOption[] = allowed.map((d) => ({ domain: d.domain, domainId: d.id, usernameId: null, kind: "shared" as const }));
+  for (const d of custom.sort((a, b) => a.domain.localeCompare(b.domain))) options.push({ domain: d.domain, domainId: d.id, usernameId: null, kind: "custom" });
+  for (const u of names.sort((a, b) => a.username.localeCompare(b.username))) {
+    for (const d of allowed) options.push({ domain: `${u.username}.${d.domain}`, domainId: d.id, usernameId: u.id, kind: "username" });
   }
-  for (const d of custom) options.push({ domain: d.domain, domainId: d.id, usernameId: null });
   return options;
 }

@@ -47,7 +47,7 @@ export const adminRoutes = new Hono<AppEnv>()
     }));
     const { userId } = await userByUsername(c.var.db, body.username);
     const format = body.localPart ? "custom" : (body.format ?? "random_characters");
-    const alias = await createAlias(c.var.db, { userId, domain: body.domain, format, localPart: body.localPart }, nowSeconds());
+    const { alias } = await createAlias(c.var.db, userId, { domain: body.domain, format, localPart: body.localPart }, nowSeconds(), { hourlyLimit: null });
     return c.json({ id: alias.id, email: alias.email }, 201);
   })
   .post("/aliases/:state{activate|deactivate}", async (c) => {

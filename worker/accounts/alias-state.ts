@@ -1,0 +1,109 @@
+/**
+ * Switching an alias: delete (soft, deactivates), restore (reactivates), forget, active, pinned,
+ * attached-recipients-only, and replacing its recipients. Same ownership rule as aliases.ts: another
+ * user's alias is NOT_FOUND.
+ *
+ * Forget (addy.io's semantics): an alias directly on a shared domain keeps its row, anonymised (no owner,
+ * no description, counters reset, deleted), so its address can never be issued again; an alias on a
+ * username subdomain or a custom domain belongs to its owner's namespace and is deleted outright.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { aliasDailyStats, aliasRecipients, aliases, domains } from "../../db/schema/index.js";
+import { ApiError } from "../errors.js";
+import { type AliasWithRecipients, checkRecipients, getAlias } from "./aliases.js";
+
+const owned = (userId: string, id: string) => and(eq(aliases.id, id), eq(aliases.userId, userId));
+
+/** Soft-deletes and deactivates an alias (mail to it is then refused with 550 5.1.1). Idempotent. */
+export async function deleteAlias(db: Db, userId: string, id: string, now: Date): Promise<void> {
+  const { alias } = await getAlias(db, userId, id);
+  if (alias.deletedAt) return;
+  await db.update(aliases).set({ deletedAt: now, active: false, updatedAt: now }).where(owned(userId, id));
+}
+
+/** Undeletes an alias and activates it again. Idempotent. */
+export async function restoreAlias(db: Db, userId: string, id: string, now: Date): Promise<AliasWithRecipients> {
+  const { alias } = await getAlias(db, userId, id);
+  if (alias.deletedAt) await db.update(aliases).set({ deletedAt: null, active: true, updatedAt: now }).where(owned(userId, id));
+  return getAlias(db, userId, id);
+}
+
+/**
+ * Forgets an alias: it disappears from the account for good (see the module comment).
+ * @throws ApiError NOT_FOUND
+ */
+export async function forgetAlias(db: Db, userId: string, id: string, now: Date): Promise<void> {
+  const { alias } = await getAlias(db, userId, id);
+  const [domain] = await db.select({ kind: domains.kind }).from(domains).where(eq(domains.id, alias.domainId)).limit(1);
+  const keepReserved = alias.usernameId === null && domain?.kind === "shared";
+  await db.transaction(async (tx) => {
+    await tx.delete(aliasRecipients).where(eq(aliasRecipients.aliasId, id));
+    await tx.delete(aliasDailyStats).where(eq(aliasDailyStats.aliasId, id));
+    if (!keepReserved) {
+      await tx.delete(aliases).where(owned(userId, id));
+      return;
+    }
+    await tx.update(aliases).set({
+      userId: null, active: false, pinned: false, description: null, fromName: null, attachedRecipientsOnly: false,
+      extension: null, emailsForwarded: 0, emailsBlocked: 0, emailsReplied: 0, emailsSent: 0,
+      lastForwarded: null, lastBlocked: null, lastReplied: null, lastSent: null,
+      deletedAt: alias.deletedAt ?? now, updatedAt: now,
+    }).where(owned(userId, id));
+  });
+}
+
+/**
+ * Activates or deactivates an alias (inactive: mail is accepted and dropped, counted as blocked).
+ * @throws ApiError NOT_FOUND; VALIDATION (422) when activating a deleted alias
+ */
+export async function setAliasActive(db: Db, userId: string, id: string, active: boolean, now: Date): Promise<AliasWithRecipients> {
+  const { alias } = await getAlias(db, userId, id);
+  if (active && alias.deletedAt) throw new ApiError("VALIDATION", "You need to restore this alias before you can activate it.", "id");
+  if (alias.active !== active) await db.update(aliases).set({ active, updatedAt: now }).where(owned(userId, id));
+  return getAlias(db, userId, id);
+}
+
+/** Pins or unpins an alias (pinned aliases list first). @throws ApiError NOT_FOUND */
+export async function setAliasPinned(db: Db, userId: string, id: string, pinned: boolean, now: Date): Promise<AliasWithRecipients> {
+  const { alias } = await getAlias(db, userId, id);
+  if (alias.pinned !== pinned) await db.update(aliases).set({ pinned, updatedAt: now }).where(owned(userId, id));
+  return getAlias(db, userId, id);
+}
+
+/**
+ * With `attached_recipients_only` on, only the recipients attached to the alias may reply or send from
+ * it (the others of the account may not). @throws ApiError NOT_FOUND
+ */
+export async function setAliasAttachedRecipientsOnly(db: Db, userId: string, id: string, on: boolean, now: Date): Promise<AliasWithRecipients> {
+  await getAlias(db, userId, id);
+  await db.update(aliases).set({ attachedRecipientsOnly: on, updatedAt: now }).where(owned(userId, id));
+  return getAlias(db, userId, id);
+}
+
+/**
+ * Replaces the recipients of an alias (sync: an empty list detaches all, so the default applies).
+ * @param recipientIds ≤ 10 verified recipients of `userId`
+ * @throws ApiError NOT_FOUND; VALIDATION naming `recipient_ids`
+ */
+export async function setAliasRecipients(db: Db, userId: string, id: string, recipientIds: string[], now: Date): Promise<AliasWithRecipients> {
+  await getAlias(db, userId, id);
+  await setRecipientsOf(db, userId, [id], recipientIds, now);
+  return getAlias(db, userId, id);
+}
+
+/**
+ * Replaces the recipients of each of `aliasIds` (already known to belong to `userId`) in one transaction.
+ * @throws ApiError VALIDATION naming `recipient_ids`
+ */
+export async function setRecipientsOf(db: Db, userId: string, aliasIds: string[], recipientIds: string[], now: Date): Promise<void> {
+  const unique = [...new Set(recipientIds)];
+  await checkRecipients(db, userId, unique, "recipient_ids");
+  if (aliasIds.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx.delete(aliasRecipients).where(inArray(aliasRecipients.aliasId, aliasIds));
+    const rows = aliasIds.flatMap((aliasId) => unique.map((recipientId) => ({ aliasId, recipientId })));
+    if (rows.length > 0) await tx.insert(aliasRecipients).values(rows);
+    await tx.update(aliases).set({ updatedAt: now }).where(and(eq(aliases.userId, userId), inArray(aliases.id, aliasIds)));
+  });
+}

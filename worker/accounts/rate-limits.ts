@@ -1,0 +1,62 @@
+/**
+ * Fixed-window rate limits kept in the database (`rate_limits`), because Workers share no memory
+ * across isolates or locations.
+ *
+ * One hit is one statement: `INSERT … ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)`. A new
+ * window's row is inserted with `hits = 1` (the reply's insert id is 0: the table has no AUTO_INCREMENT
+ * column); a later hit sets the connection's insert id to the new count, which comes back with the
+ * reply (MySQL manual, "Information Functions", LAST_INSERT_ID(expr)). This works on MySQL 8 and MariaDB.
+ * When a bucket opens a new window, rows that expired an hour or more ago are deleted (a bounded sweep),
+ * so the table stays small without a cron job.
+ */
+import { lt, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { rateLimits } from "../../db/schema/index.js";
+import { ApiError } from "../errors.js";
+
+/** The state of one bucket after a hit. */
+export interface RateLimitState {
+  /** Hits in the current window, this one included. */
+  count: number;
+  limit: number;
+  /** Hits left in this window (never negative). */
+  remaining: number;
+  /** Seconds until the window ends. */
+  retryAfter: number;
+  /** False when this hit went over the limit. */
+  allowed: boolean;
+}
+
+/**
+ * Counts one hit in `bucket` for the fixed window of `windowSeconds` that contains `now`.
+ * @param bucket e.g. `api:<token id>` (≤ 120 characters)
+ * @param limit hits allowed per window
+ */
+export async function hitRateLimit(db: Db, bucket: string, limit: number, windowSeconds: number, now: Date): Promise<RateLimitState> {
+  const nowSec = Math.floor(now.getTime() / 1000);
+  const startSec = nowSec - (nowSec % windowSeconds);
+  const windowStart = new Date(startSec * 1000);
+  const expiresAt = new Date((startSec + windowSeconds) * 1000);
+  const result = await db.insert(rateLimits).values({ bucket, windowStart, hits: 1, expiresAt })
+    .onDuplicateKeyUpdate({ set: { hits: sql`LAST_INSERT_ID(${rateLimits.hits} + 1)` } });
+  const insertId = Number((result as unknown as { insertId?: string | number }).insertId ?? 0);
+  const count = insertId > 0 ? insertId : 1;
+  if (count === 1) {
+    const cutoff = new Date((nowSec - 3600) * 1000);
+    await db.delete(rateLimits).where(lt(rateLimits.expiresAt, cutoff)).limit(200);
+  }
+  return {
+    count, limit, remaining: Math.max(0, limit - count), retryAfter: startSec + windowSeconds - nowSec, allowed: count <= limit,
+  };
+}
+
+/**
+ * Counts one alias creation for `userId` in the current hour (addy.io's `NEW_ALIAS_LIMIT`).
+ * @param limit aliases per hour; null: not limited (operator actions)
+ * @throws ApiError RATE_LIMITED (429) once the hour's limit is reached
+ */
+export async function reserveAliasCreation(db: Db, userId: string, limit: number | null, now: Date): Promise<void> {
+  if (limit === null) return;
+  const state = await hitRateLimit(db, `alias-create:${userId}`, limit, 3600, now);
+  if (!state.allowed) throw new ApiError("RATE_LIMITED", "You have reached your hourly limit for creating new aliases");
+}

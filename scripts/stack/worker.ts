@@ -34,13 +34,20 @@ export async function startLocalWorker(vars: Record<string, string>, port = 0, h
       watch: false,
       logLevel: "warn",
       remote: false,
+      // Serves `/__scheduled?cron=…` (dev builds only), which runs the cron handler and waits for it:
+      // wrangler 4.86's `worker.scheduled()` looks the Worker up in the proxy and fails ("not found").
+      testScheduled: true,
     },
   });
   await worker.ready;
   const url = (await worker.url).toString().replace(/\/$/, "");
   return {
     url,
-    scheduled: async (cron = "* * * * *") => { await worker.scheduled({ cron }); },
+    scheduled: async (cron = "* * * * *") => {
+      const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(cron)}`);
+      const text = await res.text();
+      if (!res.ok) throw new Error(`scheduled handler failed (${res.status}): ${text.slice(0, 300)}`);
+    },
     stop: () => worker.dispose(),
   };
 }

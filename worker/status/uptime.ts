@@ -54,8 +54,9 @@ export function dayBars(rows: DailyRow[], now: Date, countSilence: boolean, days
     let expected = recorded;
     if (countSilence && firstEver < start + DAY_MS) {
       const from = Math.max(start, r ? r.firstCheckAt.getTime() : start, firstEver);
-      const to = Math.min(start + DAY_MS, now.getTime());
-      expected = Math.max(recorded, Math.floor((to - from) / 60_000) + 1);
+      // One check a minute: a whole past day has 1440 slots; today's run up to and including now.
+      const minutes = now.getTime() < start + DAY_MS ? Math.floor((now.getTime() - from) / 60_000) + 1 : Math.ceil((start + DAY_MS - from) / 60_000);
+      expected = Math.max(recorded, minutes);
     }
     const counts = { up: r?.up ?? 0, degraded: r?.degraded ?? 0, down: r?.down ?? 0, maintenance: r?.maintenance ?? 0 };
     bars.push({ day, ...counts, expected, uptime: expected > 0 ? (counts.up + counts.maintenance) / expected : null });

@@ -11,6 +11,7 @@ import { opsRoutes } from "./routes/internal/ops.js";
 import { mailRoutes } from "./routes/internal/mail.js";
 import type { AppEnv } from "./types.js";
 import { statusRoutes } from "./status/routes.js";
+import { mountWeb } from "./web/mount.js";
 
 /** Builds the app; one per isolate. */
 export function createApp() {
@@ -26,5 +27,6 @@ export function createApp() {
   app.use("/status", services);
   app.use("/status.json", services);
   app.route("/", statusRoutes((request, env) => app.fetch(request, env)));
+  mountWeb(app);
   return app;
 }

@@ -19,7 +19,8 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-export async function startTestWorker(): Promise<TestWorker> {
+/** @param vars extra Worker bindings (e.g. `LOGIN_LIMIT_PER_ACCOUNT`, `DOH_URL`), as plain text */
+export async function startTestWorker(vars: Record<string, string> = {}): Promise<TestWorker> {
   const database = await createTestDatabase();
   let worker: LocalWorker;
   try {
@@ -27,6 +28,7 @@ export async function startTestWorker(): Promise<TestWorker> {
       DATABASE_URL: database.psUrl,
       BRIDGE_SECRETS: `mx1=${SECRETS.mx1},mx2=${SECRETS.mx2}`,
       ADMIN_SECRET: SECRETS.admin,
+      ...vars,
     });
   } catch (err) {
     await database.close();

@@ -66,13 +66,15 @@ export async function accountSummary(db: Db, userId: string): Promise<AccountSum
   };
 }
 
-/** Seven UTC days ending today: per-day forwards, replies and sends, and their totals. */
+/** Seven UTC days ending today: per-day forwards, replies, sends and blocked messages. */
 export interface ChartData {
   /** `YYYY-MM-DD`, oldest first. */
   days: string[];
   forwarded: number[];
   replied: number[];
   sent: number[];
+  /** Messages discarded because the alias (or its username or domain) was off (the dashboard's chart). */
+  blocked: number[];
 }
 
 /** The last seven days (today included) of the account's traffic, from `alias_daily_stats`. */
@@ -80,6 +82,7 @@ export async function chartData(db: Db, userId: string, now: Date): Promise<Char
   const days = Array.from({ length: 7 }, (_, i) => new Date(now.getTime() - (6 - i) * 86_400_000).toISOString().slice(0, 10));
   const rows = await db.select({
     day: aliasDailyStats.day, forwarded: sum(aliasDailyStats.forwarded), replied: sum(aliasDailyStats.replied), sent: sum(aliasDailyStats.sent),
+    blocked: sum(aliasDailyStats.blocked),
   }).from(aliasDailyStats).where(and(eq(aliasDailyStats.userId, userId), gte(aliasDailyStats.day, days[0]!))).groupBy(aliasDailyStats.day);
   const byDay = new Map(rows.map((r) => [String(r.day).slice(0, 10), r]));
   return {
@@ -87,5 +90,6 @@ export async function chartData(db: Db, userId: string, now: Date): Promise<Char
     forwarded: days.map((d) => n(byDay.get(d)?.forwarded)),
     replied: days.map((d) => n(byDay.get(d)?.replied)),
     sent: days.map((d) => n(byDay.get(d)?.sent)),
+    blocked: days.map((d) => n(byDay.get(d)?.blocked)),
   };
 }

@@ -1,0 +1,39 @@
+/**
+ * Mounts the dashboard on the Worker's app, one router per path prefix; nothing here matches `/api`,
+ * `/internal`, `/status` or `/healthz`.
+ *
+ * | prefix | what |
+ * |---|---|
+ * | `/` | landing page |
+ * | `/assets` | stylesheet and scripts |
+ * | `/signup`, `/login`, `/login/2fa`, `/logout`, `/password` | accounts |
+ * | `/newsletter` | newsletter subscribe / confirm / unsubscribe |
+ * | `/dashboard` | home: totals and the 7-day chart |
+ * | `/aliases`, `/recipients`, `/usernames`, `/domains`, `/failed-deliveries` | the user's things |
+ * | `/settings` | settings, password, 2FA, passkeys, API tokens, account deletion |
+ */
+import type { Hono } from "hono";
+import type { AppEnv } from "../types.js";
+import { assetRoutes } from "./assets/routes.js";
+import { dashboardRoutes } from "./pages/dashboard.js";
+import { VERIFY_PATH, recipientVerifyRoutes } from "./pages/recipient-verify.js";
+import { landingRoutes } from "./pages/landing.js";
+import { login2faRoutes } from "./pages/login-2fa.js";
+import { loginRoutes, logoutRoutes } from "./pages/login.js";
+import { newsletterRoutes } from "./pages/newsletter.js";
+import { passwordRoutes } from "./pages/password.js";
+import { signupRoutes } from "./pages/signup.js";
+
+/** Adds every dashboard router to `app`. */
+export function mountWeb(app: Hono<AppEnv>): void {
+  app.route("/assets", assetRoutes);
+  app.route("/", landingRoutes);
+  app.route("/signup", signupRoutes);
+  app.route("/login/2fa", login2faRoutes);
+  app.route("/login", loginRoutes);
+  app.route("/logout", logoutRoutes);
+  app.route("/password", passwordRoutes);
+  app.route("/newsletter", newsletterRoutes);
+  app.route(VERIFY_PATH, recipientVerifyRoutes);
+  app.route("/dashboard", dashboardRoutes);
+}

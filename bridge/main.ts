@@ -15,6 +15,8 @@ import { createTransporterPool } from "./deliver/pool.js";
 import { createSmtpTransport } from "./deliver/smtp-transport.js";
 import { createResolver, type DnsResolver } from "./dns/resolver.js";
 import { createLogger, type Logger } from "./log.js";
+import { createOutboxClient, type OutboxClient } from "./outbox/client.js";
+import { createOutboxPoller } from "./outbox/poller.js";
 import type { AliasDirectory, Reporter, Signer, Transport } from "./mail/types.js";
 import { initialState } from "./pipeline/initial-state.js";
 import { processEntry } from "./pipeline/process-entry.js";
@@ -31,6 +33,8 @@ import { workerClient } from "./worker-client.js";
 export interface BridgeOverrides {
   directory?: AliasDirectory;
   reporter?: Reporter;
+  /** The Worker's outbox (claim and ack of Worker-originated mail). */
+  outbox?: OutboxClient;
   resolver?: DnsResolver;
   transport?: Transport;
   signer?: Signer;
@@ -71,6 +75,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
   const post = workerClient({ workerUrl: config.workerUrl, nodeName: config.nodeName, secret: config.bridgeSecret });
   const directory = overrides.directory ?? createWorkerDirectory({ post, timeoutMs: config.resolveTimeoutMs, log });
   const reporter = overrides.reporter ?? createWorkerReporter(post, config.reportTimeoutMs);
+  const outbox = overrides.outbox ?? createOutboxClient(post, config.reportTimeoutMs);
   const signer = overrides.signer ?? await buildSigner(config, log);
   const resolver = overrides.resolver ?? await createResolver(config.dnsZoneFile);
   const pool = createTransporterPool({ name: config.hostname, timeoutMs: config.deliveryTimeoutMs, maxConnections: 4 });
@@ -85,7 +90,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
   const schedule = { delays: config.retrySchedule, maxAgeMs: config.maxQueueAgeMs, reportRetryMs: config.reportRetryMs };
   const runner = createQueueRunner({
     spool,
-    process: (state, signal) => processEntry(state, { spool, transport, reporter, signer, schedule, log }, signal),
+    process: (state, signal) => processEntry(state, { spool, transport, reporter, signer, outbox, schedule, log }, signal),
     concurrency: config.queueConcurrency,
     pollMs: config.queuePollMs,
     log,
@@ -106,8 +111,15 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     log,
     onSpooled: () => runner.wake(),
   });
+  const poller = createOutboxPoller({
+    client: outbox, spool, nodeName: config.nodeName, notifyFrom: config.notifyFrom, pollMs: config.outboxPollMs,
+    batch: config.outboxBatch, leaseSeconds: config.outboxLeaseSeconds, log, onSpooled: () => runner.wake(),
+  });
   const port = await receiver.listen(config.smtpPort, config.smtpHost);
-  if (overrides.runQueue !== false) runner.start();
+  if (overrides.runQueue !== false) {
+    runner.start();
+    poller.start();
+  }
   log.info({ host: config.smtpHost, port, role: config.nodeRole, relay: config.relayUrl !== null, spool: config.spoolDir }, "bridge:listening");
 
   let stopping: Promise<void> | undefined;
@@ -117,6 +129,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     stop() {
       stopping ??= (async () => {
         await receiver.close();
+        await poller.stop();
         const runnerStopped = runner.stop();
         const graceful = await Promise.race([
           runnerStopped.then(() => true),

@@ -111,8 +111,11 @@ export const BridgeEvent = z.object({
   /** UUID chosen by the bridge; the Worker applies each id at most once. */
   id: z.uuid(),
   kind: EventKind,
-  aliasId: z.string(),
+  /** Null for mail that concerns no alias (an account notification). */
+  aliasId: z.string().nullable(),
   userId: z.string(),
+  /** Which mail it was about: `F` forward (the default), `R` reply, `S` send, `N` our own notification. */
+  emailType: z.enum(["F", "R", "S", "N"]).optional(),
   /** Size of the message in octets (forwarded: counts towards bandwidth). */
   bytes: z.number().int().min(0),
   /** ISO 8601 time the bridge did it. */
@@ -135,3 +138,51 @@ export type EventsRequest = z.infer<typeof EventsRequest>;
 /** `POST /internal/v1/events` response: how many were new (the rest were repeats). */
 export const EventsResponse = z.object({ applied: z.number().int(), duplicates: z.number().int() });
 export type EventsResponse = z.infer<typeof EventsResponse>;
+
+/**
+ * `POST /internal/v1/outbox/claim` body: lease up to `limit` queued messages (or ones whose lease ran out)
+ * for `leaseSeconds`. The bridge must spool each and acknowledge it with its claim token before the lease
+ * ends; after that another bridge may claim it, and only the holder of the latest token can acknowledge.
+ */
+export const OutboxClaimRequest = z.object({
+  limit: z.number().int().min(1).max(100),
+  leaseSeconds: z.number().int().min(10).max(3600),
+});
+export type OutboxClaimRequest = z.infer<typeof OutboxClaimRequest>;
+
+/** One Worker-originated message, as claimed. */
+export const OutboxMessage = z.object({
+  id: z.string(),
+  /** Proof of this claim; `ack` must quote it. */
+  claimToken: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().nullable(),
+  /** `verification`, `password_reset`, `notification`, `newsletter`, `alert`. */
+  category: z.string(),
+  userId: z.string().nullable(),
+  aliasId: z.string().nullable(),
+  /** ISO 8601 time it was queued (the message's Date). */
+  createdAt: z.iso.datetime(),
+  /** The envelope sender to use (a VERP address naming this message, DESIGN §4). */
+  returnPath: z.string().nullable().default(null),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+/** `POST /internal/v1/outbox/claim` response, oldest first. */
+export const OutboxClaimResponse = z.object({ messages: z.array(OutboxMessage) });
+export type OutboxClaimResponse = z.infer<typeof OutboxClaimResponse>;
+
+/** `POST /internal/v1/outbox/ack` body: messages this bridge now holds durably. */
+export const OutboxAckRequest = z.object({
+  items: z.array(z.object({ id: z.string().max(64), claimToken: z.string().max(64) })).min(1).max(100),
+});
+export type OutboxAckRequest = z.infer<typeof OutboxAckRequest>;
+
+/**
+ * `POST /internal/v1/outbox/ack` response: `acked` are the caller's to deliver (repeating an ack is fine);
+ * `lost` were claimed by another bridge since (or never existed): the caller must not deliver them.
+ */
+export const OutboxAckResponse = z.object({ acked: z.array(z.string()), lost: z.array(z.string()) });
+export type OutboxAckResponse = z.infer<typeof OutboxAckResponse>;

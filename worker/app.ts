@@ -9,6 +9,7 @@ import { adminOpsRoutes } from "./routes/internal/admin-ops.js";
 import { adminRoutes } from "./routes/internal/admin.js";
 import { opsRoutes } from "./routes/internal/ops.js";
 import { mailRoutes } from "./routes/internal/mail.js";
+import { outboxRoutes } from "./routes/internal/outbox.js";
 import type { AppEnv } from "./types.js";
 import { statusRoutes } from "./status/routes.js";
 import { mountWeb } from "./web/mount.js";
@@ -21,6 +22,7 @@ export function createApp() {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.use("/internal/*", services, internalAuth);
   app.route("/internal/v1", mailRoutes);
+  app.route("/internal/v1/outbox", outboxRoutes);
   app.route("/internal/v1/admin", adminRoutes);
   app.route("/internal/v1", opsRoutes);
   app.route("/internal/v1/admin", adminOpsRoutes);

@@ -22,10 +22,29 @@ export interface Envelope {
   receivedBy: string;
 }
 
-/** One accepted RCPT TO and what the Worker said to do with it. */
+/** A message the Worker queued in its outbox (bridge/outbox), held by this bridge under a claim. */
+export interface NotifyTarget {
+  kind: "notify";
+  /** The one mailbox it goes to. */
+  rcptTo: string;
+  outboxId: string;
+  claimToken: string;
+  /** True once the Worker confirmed the claim (ack): only then may it be delivered. */
+  acked: boolean;
+  category: string;
+  userId: string | null;
+  aliasId: string | null;
+  /** DKIM `d=`: the no-reply address's domain. */
+  signingDomain: string;
+  /** Envelope sender for delivery. */
+  returnPath: string;
+}
+
+/** One accepted RCPT TO and what the Worker said to do with it (or one outbox message). */
 export type Target =
   | { kind: "forward"; rcptTo: string; plan: ForwardPlan }
-  | { kind: "discard"; rcptTo: string; aliasId: string; userId: string };
+  | { kind: "discard"; rcptTo: string; aliasId: string; userId: string }
+  | NotifyTarget;
 
 /**
  * Resolve stage: who is this recipient? (maddy's `module.Table`.)
@@ -42,7 +61,8 @@ export interface Delivery {
   key: string;
   targetIndex: number;
   recipient: PlanRecipient;
-  status: "pending" | "delivered" | "failed";
+  /** `cancelled`: will not be attempted and is no failure (an outbox claim another bridge holds). */
+  status: "pending" | "delivered" | "failed" | "cancelled";
   attempts: number;
   /** ISO 8601; when the next attempt is due (pending only). */
   nextAttemptAt: string;
@@ -113,6 +133,15 @@ export interface DeliveryOutcome {
 /** Deliver stage: one message, one envelope, to one recipient's MX (or the relay). Never throws. */
 export interface Transport {
   send(message: Buffer, envelope: { from: string; to: string }): Promise<DeliveryOutcome>;
+}
+
+/**
+ * Confirms outbox claims with the Worker (`POST /internal/v1/outbox/ack`). `acked` ids are this bridge's
+ * to deliver; `lost` ones were claimed by another bridge since and must not be delivered. Throws when the
+ * Worker could not be asked (the caller tries again later).
+ */
+export interface OutboxAcker {
+  ack(items: { id: string; claimToken: string }[]): Promise<{ acked: string[]; lost: string[] }>;
 }
 
 /** Report stage: hands events to the Worker. Throws when they could not be delivered; the caller keeps them. */

@@ -5,14 +5,14 @@
  */
 import type { Delivery, DeliveryOutcome, SpoolState } from "../mail/types.js";
 import { isExpired, nextAttemptAt, type RetrySchedule } from "../spool/schedule.js";
-import { failedEvent, forwardedEvent } from "./events.js";
+import { failedEvent, forwardedEvent, ownerOf } from "./events.js";
 
 /**
  * Records `outcome` for `delivery` (which must belong to `state`), mutating `state`:
- * - delivered: status `delivered`; the target's first delivered recipient adds a `forwarded` event
- *   (one per alias and message, with the message size as bytes);
+ * - delivered: status `delivered`; the first delivered recipient of a forward target adds a `forwarded`
+ *   event (one per alias and message, with the message size as bytes);
  * - permanent, or temporary when the message is older than the schedule's maximum age: status
- *   `failed` and a `failed` event (`hard` / `soft`);
+ *   `failed` and a `failed` event (`hard` / `soft`) when the target has an owner to tell;
  * - temporary otherwise: stays `pending`, next attempt per the schedule.
  * @returns the delivery's new status
  */
@@ -20,16 +20,17 @@ export function applyOutcome(
   state: SpoolState, delivery: Delivery, outcome: DeliveryOutcome, now: Date, schedule: RetrySchedule,
 ): Delivery["status"] {
   const target = state.targets[delivery.targetIndex];
-  if (!target || target.kind !== "forward") throw new Error(`delivery ${delivery.key} has no forward target`);
+  if (!target || target.kind === "discard") throw new Error(`delivery ${delivery.key} has no delivering target`);
   delivery.attempts += 1;
   delivery.lastReply = outcome.reply.slice(0, 1000);
   if (outcome.status === "delivered") {
     const first = !state.deliveries.some((d) => d.targetIndex === delivery.targetIndex && d.status === "delivered");
     delivery.status = "delivered";
-    if (first) state.unreported.push(forwardedEvent(target.plan, state.size, now));
+    if (first && target.kind === "forward") state.unreported.push(forwardedEvent(target.plan, state.size, now));
   } else if (outcome.status === "permanent" || isExpired(schedule, state.envelope.receivedAt, now)) {
     delivery.status = "failed";
-    state.unreported.push(failedEvent(state, target.plan, delivery.recipient, outcome, now));
+    const owner = ownerOf(target);
+    if (owner) state.unreported.push(failedEvent(state, owner, delivery.recipient, outcome, now));
   } else {
     delivery.nextAttemptAt = nextAttemptAt(schedule, delivery.attempts, now).toISOString();
   }

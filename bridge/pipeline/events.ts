@@ -7,6 +7,25 @@ import { randomUUID } from "node:crypto";
 import type { BridgeEvent, ForwardPlan, PlanRecipient } from "../../common/internal-api.js";
 import type { DeliveryOutcome, SpoolState, Target } from "../mail/types.js";
 
+/** Whom a delivering target's events concern: alias, owner and the kind of mail (F, N, …). */
+export interface EventOwner {
+  aliasId: string | null;
+  userId: string;
+  emailType: NonNullable<BridgeEvent["emailType"]>;
+}
+
+/**
+ * The owner of a target's deliveries, or null when nobody is to be told (an outbox message that
+ * concerns no account).
+ */
+export function ownerOf(target: Target): EventOwner | null {
+  switch (target.kind) {
+    case "forward": return { aliasId: target.plan.aliasId, userId: target.plan.userId, emailType: "F" };
+    case "discard": return { aliasId: target.aliasId, userId: target.userId, emailType: "F" };
+    case "notify": return target.userId ? { aliasId: target.aliasId, userId: target.userId, emailType: "N" } : null;
+  }
+}
+
 /** `blocked`: a message to an inactive alias was accepted and dropped (DESIGN §3 resolve, `discard`). */
 export function blockedEvent(target: Extract<Target, { kind: "discard" }>, size: number, now = new Date()): BridgeEvent {
   return { id: randomUUID(), kind: "blocked", aliasId: target.aliasId, userId: target.userId, bytes: size, at: now.toISOString() };
@@ -22,16 +41,18 @@ export function forwardedEvent(plan: ForwardPlan, size: number, now = new Date()
  * `soft` for a temporary one that outlived the queue's maximum age.
  */
 export function failedEvent(
-  state: SpoolState, plan: ForwardPlan, recipient: PlanRecipient, outcome: DeliveryOutcome, now = new Date(),
+  state: SpoolState, owner: EventOwner, recipient: PlanRecipient, outcome: DeliveryOutcome, now = new Date(),
 ): BridgeEvent {
   const event: BridgeEvent = {
     id: randomUUID(),
     kind: "failed",
-    aliasId: plan.aliasId,
-    userId: plan.userId,
+    aliasId: owner.aliasId,
+    userId: owner.userId,
+    emailType: owner.emailType,
     bytes: state.size,
     at: now.toISOString(),
-    recipientId: recipient.id,
+    // Notifications have no recipient row: the delivery's id is the outbox message's.
+    ...(owner.emailType === "F" ? { recipientId: recipient.id } : {}),
     destination: recipient.email,
     sender: state.envelope.mailFrom,
     status: outcome.enhanced ?? (/^(\d{3})/.exec(outcome.reply)?.[1] ?? (outcome.status === "permanent" ? "5.0.0" : "4.0.0")),

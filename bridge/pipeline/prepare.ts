@@ -1,5 +1,5 @@
 /**
- * transform → sign for one forward target: the exact bytes every recipient of that alias gets.
+ * transform → sign for one delivering target: the exact bytes every recipient of that target gets.
  * Nothing touches the message after the signer (DESIGN §3 sign).
  */
 import { randomBytes } from "node:crypto";
@@ -25,8 +25,25 @@ export async function prepareForward(
   } catch (err) {
     throw toMailError("transform", err);
   }
+  return sign(signer, transformed, target.plan.signingDomain);
+}
+
+/**
+ * The message for any delivering target: forwards are rewritten; outbox messages were composed by
+ * bridge/outbox before they were spooled and are only signed.
+ * @throws MailError as {@link prepareForward}; TypeError for a target that delivers nothing
+ */
+export async function prepareTarget(raw: Buffer, target: Target, envelope: Envelope, signer: Signer, now: Date): Promise<Buffer> {
+  switch (target.kind) {
+    case "forward": return prepareForward(raw, target, envelope, signer, now);
+    case "notify": return sign(signer, raw, target.signingDomain);
+    default: throw new TypeError(`prepareTarget: a ${target.kind} target has no message to deliver`);
+  }
+}
+
+async function sign(signer: Signer, message: Buffer, domain: string): Promise<Buffer> {
   try {
-    return await signer(transformed, target.plan.signingDomain);
+    return await signer(message, domain);
   } catch (err) {
     throw toMailError("sign", err);
   }

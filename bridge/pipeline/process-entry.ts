@@ -1,6 +1,7 @@
 /**
  * The composer for one spool entry (maddy's msgpipeline, Postfix's qmgr for one queue file): for each
- * forward target with due deliveries, transform and sign once, send to each due recipient, record each
+ * delivering target with due deliveries (forward; notify, after its outbox claim is confirmed, see
+ * ./claim.ts), transform and sign once, send to each due recipient, record each
  * outcome and persist it before the next send; then report the entry's events; then remove the entry
  * when nothing is pending or unreported. Stages never call each other; only this module calls them.
  *
@@ -13,17 +14,20 @@
 import type { Logger } from "../log.js";
 import { forMessage } from "../log.js";
 import { MailError, toMailError } from "../mail/errors.js";
-import type { Delivery, DeliveryOutcome, Reporter, Signer, Spool, SpoolState, Target, Transport } from "../mail/types.js";
+import type { Delivery, DeliveryOutcome, OutboxAcker, Reporter, Signer, Spool, SpoolState, Transport } from "../mail/types.js";
 import { returnPathFor } from "../deliver/return-path.js";
 import type { RetrySchedule } from "../spool/schedule.js";
 import { applyOutcome } from "./apply-outcome.js";
-import { prepareForward } from "./prepare.js";
+import { confirmClaim } from "./claim.js";
+import { prepareTarget } from "./prepare.js";
 
 export interface PipelineDeps {
   spool: Spool;
   transport: Transport;
   reporter: Reporter;
   signer: Signer;
+  /** Confirms outbox claims before their first delivery (bridge/pipeline/claim.ts). */
+  outbox: OutboxAcker;
   schedule: RetrySchedule;
   log: Logger;
   /** The clock; injectable for tests. */
@@ -63,10 +67,12 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
 
     for (const [targetIndex, deliveries] of byTarget) {
       if (signal?.aborted) break;
-      const target = state.targets[targetIndex] as Extract<Target, { kind: "forward" }>;
+      const target = state.targets[targetIndex]!;
+      if (target.kind === "notify" && !target.acked
+        && !await confirmClaim(state, target, deliveries, { ...deps, log }, clock(), deps.schedule.reportRetryMs)) continue;
       let message: Buffer;
       try {
-        message = await prepareForward(raw, target, state.envelope, deps.signer, clock());
+        message = await prepareTarget(raw, target, state.envelope, deps.signer, clock());
       } catch (err) {
         // A permanent transform/sign error fails these recipients now; a temporary one is retried
         // on the schedule and fails at the maximum age. Either way the entry cannot loop forever.
@@ -76,7 +82,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
         await deps.spool.update(state);
         continue;
       }
-      const from = returnPathFor(target.plan, state.id);
+      const from = returnPathFor(target, state.id);
       for (const delivery of deliveries) {
         if (signal?.aborted) break;
         const outcome = await deps.transport.send(message, { from, to: delivery.recipient.email });

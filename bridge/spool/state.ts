@@ -20,13 +20,20 @@ const EnvelopeSchema = z.object({
 const TargetSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("forward"), rcptTo: z.string(), plan: ForwardPlan }),
   z.object({ kind: z.literal("discard"), rcptTo: z.string(), aliasId: z.string(), userId: z.string() }),
+  z.object({
+    kind: z.literal("notify"), rcptTo: z.string(), outboxId: z.string(), claimToken: z.string(), acked: z.boolean(),
+    category: z.string(), userId: z.string().nullable(), aliasId: z.string().nullable(), signingDomain: z.string(), returnPath: z.string(),
+  }),
 ]);
+
+/** Target kinds that have deliveries (the others only produce events). */
+export const DELIVERING_KINDS: ReadonlySet<string> = new Set(["forward", "notify"]);
 
 const DeliverySchema = z.object({
   key: z.string(),
   targetIndex: z.number().int().min(0),
   recipient: PlanRecipient,
-  status: z.enum(["pending", "delivered", "failed"]),
+  status: z.enum(["pending", "delivered", "failed", "cancelled"]),
   attempts: z.number().int().min(0),
   nextAttemptAt: z.iso.datetime(),
   lastReply: z.string().optional(),
@@ -40,8 +47,8 @@ export const SpoolStateSchema = z.object({
   deliveries: z.array(DeliverySchema),
   unreported: z.array(BridgeEvent),
   reportAfter: z.iso.datetime().optional(),
-}).refine((s) => s.deliveries.every((d) => s.targets[d.targetIndex]?.kind === "forward"), {
-  message: "a delivery points at a target that is not a forward",
+}).refine((s) => s.deliveries.every((d) => DELIVERING_KINDS.has(s.targets[d.targetIndex]?.kind ?? "")), {
+  message: "a delivery points at a target that delivers nothing",
 });
 
 /**

@@ -34,6 +34,8 @@ export interface Stack {
   info: StackInfo;
   admin: AdminTarget;
   demo: DemoAccount | null;
+  /** The PlanetScale simulator's URL (the Worker's DATABASE_URL), for tests that arrange rows. */
+  databaseUrl: string;
   worker: LocalWorker;
   bridges: Record<"mx1" | "mx2", BridgeProcess>;
   /** Tests set `respond` to make the sink refuse or defer (e.g. 451 while a bridge is killed). */
@@ -115,6 +117,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DKIM_SELECTOR: "veilmail",
       DKIM_PRIVATE_KEY_FILE: dkimKeyFile,
       RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
+      NOTIFY_FROM: `Veilmail <no-reply@${opts.sharedDomain}>`,
+      OUTBOX_POLL_MS: "1000",
       LOG_LEVEL: "info",
       ...opts.bridgeEnv,
     });
@@ -139,7 +143,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const demo = opts.demo ? await seedDemo(admin, { ...opts.demo, sharedDomain: opts.sharedDomain }) : null;
 
     return {
-      info, admin, demo, bridges, sinkControl,
+      info, admin, demo, bridges, sinkControl, databaseUrl: sim.url,
       get worker() { return worker; },
       async restartBridge(name, env = {}) {
         await bridges[name].stop();

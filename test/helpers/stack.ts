@@ -24,7 +24,7 @@ export async function startTestStack(bridgeEnv: Record<string, string> = {}): Pr
     ports: { worker: 0, mx1: 0, mx2: 0, sink: 0, simulator: 0 },
     sharedDomain: "veilmail.test",
     demo: { username: "demo", recipient: "demo@example.com", password: "demo-password-1" },
-    bridgeEnv: { RETRY_SCHEDULE: "1s", QUEUE_POLL_MS: "200", LOG_LEVEL: "debug", ...bridgeEnv },
+    bridgeEnv: { RETRY_SCHEDULE: "1s", QUEUE_POLL_MS: "200", OUTBOX_POLL_MS: "200", LOG_LEVEL: "debug", ...bridgeEnv },
   });
   const stop = stack.stop;
   return Object.assign(stack, {

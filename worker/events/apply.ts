@@ -33,19 +33,22 @@ export async function applyEvents(db: Db, node: string, events: BridgeEvent[], n
 
 async function applyOne(tx: Tx, event: BridgeEvent, at: Date, now: Date): Promise<void> {
   const day = at.toISOString().slice(0, 10);
+  const aliasId = event.aliasId;
   switch (event.kind) {
     case "forwarded":
+      if (!aliasId) return;
       await tx.update(aliases).set({
         emailsForwarded: sql`${aliases.emailsForwarded} + 1`, lastForwarded: at,
-      }).where(eq(aliases.id, event.aliasId));
+      }).where(eq(aliases.id, aliasId));
       await tx.update(users).set({ bandwidth: sql`${users.bandwidth} + ${event.bytes}` }).where(eq(users.id, event.userId));
-      await bumpDaily(tx, event, day, { forwarded: 1, bytes: event.bytes });
+      await bumpDaily(tx, aliasId, event, day, { forwarded: 1, bytes: event.bytes });
       return;
     case "blocked":
+      if (!aliasId) return;
       await tx.update(aliases).set({
         emailsBlocked: sql`${aliases.emailsBlocked} + 1`, lastBlocked: at,
-      }).where(eq(aliases.id, event.aliasId));
-      await bumpDaily(tx, event, day, { blocked: 1, bytes: 0 });
+      }).where(eq(aliases.id, aliasId));
+      await bumpDaily(tx, aliasId, event, day, { blocked: 1, bytes: 0 });
       return;
     case "failed":
       await tx.insert(failedDeliveries).values({
@@ -57,7 +60,7 @@ async function applyOne(tx: Tx, event: BridgeEvent, at: Date, now: Date): Promis
         remoteMta: event.remoteMta ?? null,
         sender: event.sender ?? null,
         destination: event.destination ?? null,
-        emailType: "F",
+        emailType: event.emailType ?? "F",
         status: event.status ?? null,
         code: event.diagnostic ?? null,
         attemptedAt: at,
@@ -68,9 +71,9 @@ async function applyOne(tx: Tx, event: BridgeEvent, at: Date, now: Date): Promis
   }
 }
 
-async function bumpDaily(tx: Tx, event: BridgeEvent, day: string, by: { forwarded?: number; blocked?: number; bytes: number }): Promise<void> {
+async function bumpDaily(tx: Tx, aliasId: string, event: BridgeEvent, day: string, by: { forwarded?: number; blocked?: number; bytes: number }): Promise<void> {
   await tx.insert(aliasDailyStats).values({
-    aliasId: event.aliasId, userId: event.userId, day, forwarded: by.forwarded ?? 0, blocked: by.blocked ?? 0, bytes: by.bytes,
+    aliasId, userId: event.userId, day, forwarded: by.forwarded ?? 0, blocked: by.blocked ?? 0, bytes: by.bytes,
   }).onDuplicateKeyUpdate({
     set: {
       forwarded: sql`${aliasDailyStats.forwarded} + ${by.forwarded ?? 0}`,

@@ -32,6 +32,12 @@
  * | DELIVERY_TIMEOUT_MS     | `120000`                    | connection / greeting / idle timeout of an outbound SMTP session |
  * | RESOLVE_TIMEOUT_MS      | `5000`                      | RCPT-time lookup timeout; past it the sender gets `451 4.3.0` |
  * | REPORT_TIMEOUT_MS       | `10000`                     | timeout of one events request to the Worker |
+ * | RESOLVE_CACHE_SIZE      | `10000`                     | positive RCPT answers (forward/discard) kept in memory, least recently used dropped |
+ * | RESOLVE_CACHE_TTL       | `60s`                       | a cached answer this young is used without asking the Worker (deactivations arrive within it) |
+ * | RESOLVE_STALE_MAX       | `24h`                       | while the Worker or its database is unreachable, cached answers this young are still used |
+ * | HEARTBEAT_INTERVAL      | `30s`                       | how often the bridge reports its health to the Worker (and learns maintenance mode) |
+ * | METRICS_PORT            | (unset: off)                | Prometheus `GET /metrics` port (`0`: any free port) |
+ * | METRICS_HOST            | `127.0.0.1`                 | address the metrics listener binds to (it has no authentication: keep it local) |
  * | LOG_LEVEL               | `info`                      | pino level: fatal, error, warn, info, debug, trace, silent |
  * | DNS_ZONE_FILE           | (unset)                     | JSON static zone (see bridge/dns/resolver.ts) instead of the system resolver; dev/tests |
  *
@@ -74,6 +80,12 @@ export interface BridgeConfig {
   deliveryTimeoutMs: number;
   resolveTimeoutMs: number;
   reportTimeoutMs: number;
+  resolveCacheSize: number;
+  resolveCacheTtlMs: number;
+  resolveStaleMaxMs: number;
+  heartbeatIntervalMs: number;
+  /** `null`: no metrics listener. */
+  metrics: { host: string; port: number } | null;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   dnsZoneFile: string | null;
 }
@@ -147,6 +159,12 @@ const EnvSchema = z.object({
   DELIVERY_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
   RESOLVE_TIMEOUT_MS: int(50, 120_000).default(5000),
   REPORT_TIMEOUT_MS: int(50, 300_000).default(10_000),
+  RESOLVE_CACHE_SIZE: int(0, 10_000_000).default(10_000),
+  RESOLVE_CACHE_TTL: duration.prefault("60s"),
+  RESOLVE_STALE_MAX: duration.prefault("24h"),
+  HEARTBEAT_INTERVAL: duration.prefault("30s").refine((ms) => ms >= 100, "at least 100ms"),
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DNS_ZONE_FILE: z.string().min(1).optional(),
 });
@@ -205,6 +223,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,
     resolveTimeoutMs: e.RESOLVE_TIMEOUT_MS,
     reportTimeoutMs: e.REPORT_TIMEOUT_MS,
+    resolveCacheSize: e.RESOLVE_CACHE_SIZE,
+    resolveCacheTtlMs: e.RESOLVE_CACHE_TTL,
+    resolveStaleMaxMs: e.RESOLVE_STALE_MAX,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL,
+    metrics: e.METRICS_PORT === undefined ? null : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
     dnsZoneFile: e.DNS_ZONE_FILE ? path.resolve(e.DNS_ZONE_FILE) : null,
   };

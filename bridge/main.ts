@@ -18,11 +18,19 @@ import { createLogger, type Logger } from "./log.js";
 import { createOutboxClient, type OutboxClient } from "./outbox/client.js";
 import { createOutboxPoller } from "./outbox/poller.js";
 import type { AliasDirectory, Reporter, Signer, Transport } from "./mail/types.js";
+import { createHeartbeat } from "./ops/heartbeat.js";
+import { createMaintenanceGate } from "./ops/maintenance-gate.js";
+import { startMetricsServer } from "./ops/metrics-server.js";
+import { createBridgeMetrics } from "./ops/metrics.js";
+import { createDeliveryTally, observeTransport } from "./ops/observer.js";
+import { bridgeVersion } from "./ops/version.js";
 import { initialState } from "./pipeline/initial-state.js";
 import { processEntry } from "./pipeline/process-entry.js";
 import { createQueueRunner } from "./pipeline/queue-runner.js";
 import { createReceiver } from "./receive/server.js";
 import { createWorkerReporter } from "./report/worker-reporter.js";
+import { createCachingDirectory } from "./resolve/caching-directory.js";
+import { createMaintenanceDirectory } from "./resolve/maintenance-directory.js";
 import { createWorkerDirectory } from "./resolve/worker-directory.js";
 import { createDkimSigner } from "./sign/dkim.js";
 import { generateDkimKey } from "./sign/keys.js";
@@ -47,6 +55,8 @@ export interface RunningBridge {
   /** The SMTP port actually bound (useful with SMTP_PORT=0). */
   port: number;
   spool: FileSpool;
+  /** The Prometheus listener's port, null when METRICS_PORT is unset. */
+  metricsPort: number | null;
   /** Graceful stop; resolves when the listener is closed and the queue runner has stopped. */
   stop(): Promise<void>;
 }
@@ -73,13 +83,28 @@ async function buildSigner(config: BridgeConfig, log: Logger): Promise<Signer> {
 export async function startBridge(config: BridgeConfig, overrides: BridgeOverrides = {}): Promise<RunningBridge> {
   const log = overrides.log ?? createLogger(config.logLevel, config.nodeName);
   const post = workerClient({ workerUrl: config.workerUrl, nodeName: config.nodeName, secret: config.bridgeSecret });
-  const directory = overrides.directory ?? createWorkerDirectory({ post, timeoutMs: config.resolveTimeoutMs, log });
+  const startedAt = new Date().toISOString();
+  const gate = createMaintenanceGate(log);
+  const tally = createDeliveryTally();
+  // The Worker's answers go through the serve-stale cache, and maintenance mode sits outermost.
+  const directory = overrides.directory ?? createMaintenanceDirectory(createCachingDirectory({
+    inner: createWorkerDirectory({ post, timeoutMs: config.resolveTimeoutMs, log }),
+    maxEntries: config.resolveCacheSize,
+    ttlMs: config.resolveCacheTtlMs,
+    staleMs: config.resolveStaleMaxMs,
+    bypass: () => gate.active(),
+    log,
+  }), gate, log);
   const reporter = overrides.reporter ?? createWorkerReporter(post, config.reportTimeoutMs);
   const outbox = overrides.outbox ?? createOutboxClient(post, config.reportTimeoutMs);
   const signer = overrides.signer ?? await buildSigner(config, log);
   const resolver = overrides.resolver ?? await createResolver(config.dnsZoneFile);
   const pool = createTransporterPool({ name: config.hostname, timeoutMs: config.deliveryTimeoutMs, maxConnections: 4 });
-  const transport = overrides.transport ?? createSmtpTransport({ pool, relayUrl: config.relayUrl, resolver, mxPort: config.mxPort, log });
+  const metrics = createBridgeMetrics({ nodeName: config.nodeName, queue: () => spool.stats(), maintenance: () => gate.active(), tally });
+  const transport = observeTransport(
+    overrides.transport ?? createSmtpTransport({ pool, relayUrl: config.relayUrl, resolver, mxPort: config.mxPort, log }),
+    metrics.observer,
+  );
   const tls = config.tls
     ? { key: await readFile(config.tls.keyFile), cert: await readFile(config.tls.certFile) }
     : null;
@@ -94,6 +119,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     concurrency: config.queueConcurrency,
     pollMs: config.queuePollMs,
     log,
+    held: () => gate.active(),
   });
 
   const receiver = createReceiver({
@@ -110,6 +136,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     spool,
     log,
     onSpooled: () => runner.wake(),
+    observer: metrics.observer,
   });
   const poller = createOutboxPoller({
     client: outbox, spool, nodeName: config.nodeName, notifyFrom: config.notifyFrom, pollMs: config.outboxPollMs,
@@ -121,11 +148,21 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     poller.start();
   }
   log.info({ host: config.smtpHost, port, role: config.nodeRole, relay: config.relayUrl !== null, spool: config.spoolDir }, "bridge:listening");
+  gate.onChange((held) => { if (!held) runner.wake(); });
+  const heartbeat = createHeartbeat({
+    post, intervalMs: config.heartbeatIntervalMs, timeoutMs: config.reportTimeoutMs, tally, gate, log,
+    identity: { role: config.nodeRole, version: bridgeVersion(), hostname: config.hostname, startedAt },
+    queue: () => spool.stats(),
+  });
+  heartbeat.start();
+  const metricsServer = config.metrics ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host) : null;
+  if (metricsServer) log.info({ host: config.metrics!.host, port: metricsServer.port }, "metrics:listening");
 
   let stopping: Promise<void> | undefined;
   return {
     port,
     spool,
+    metricsPort: metricsServer?.port ?? null,
     stop() {
       stopping ??= (async () => {
         await receiver.close();
@@ -137,6 +174,9 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
         ]);
         pool.close(); // ends idle connections; after the grace period also the ones still sending
         if (!graceful) await runnerStopped;
+        heartbeat.stop();
+        gate.close();
+        await metricsServer?.close();
         log.info({}, "bridge:stopped");
       })();
       return stopping;

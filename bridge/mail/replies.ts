@@ -10,6 +10,8 @@ const r = (code: number, enhanced: string, message: string): SmtpReply => ({ cod
 export const REPLIES = {
   /** The Worker could not be reached and no cached answer vouches for the address. */
   directoryUnavailable: r(451, "4.3.0", "Temporary lookup failure, please try again later"),
+  /** Maintenance mode (RFC 3463 4.3.2, system not accepting network messages): the sender retries later. */
+  maintenance: r(451, "4.3.2", "System not accepting network messages, try again later"),
   /** Any unexpected local failure before 250. */
   localError: r(451, "4.3.0", "Temporary local problem, please try again later"),
   /** The spool could not be written (disk full or I/O error). */

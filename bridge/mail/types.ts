@@ -103,8 +103,11 @@ export interface Spool {
   remove(id: string): Promise<void>;
   /** Moves an entry that cannot be processed (unreadable message, broken state) to `corrupt/`; it is never retried. */
   quarantine(id: string, reason: string): Promise<void>;
-  /** How many entries are queued and when the oldest arrived. */
-  stats(): Promise<{ depth: number; oldestReceivedAt: string | null }>;
+  /**
+   * How many entries are queued, when the oldest arrived, and the earliest time any entry is due (ISO
+   * 8601; null when none waits). A due time well in the past means the queue runner is not keeping up.
+   */
+  stats(): Promise<{ depth: number; oldestReceivedAt: string | null; oldestDueAt: string | null }>;
 }
 
 /** Context the forward transform needs besides the message and plan; passing it keeps the transform pure. */

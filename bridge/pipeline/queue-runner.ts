@@ -3,6 +3,8 @@
  * spool every `pollMs`, and at once when woken (after each put). Entries it already holds (queued or
  * being processed) are skipped by the scan, so an entry is never processed twice at the same time.
  * An entry that throws (spool write failure) is logged and left for the next scan; the loop never dies.
+ * While `held()` is true (maintenance mode) nothing new is started: entries stay in the spool, and the
+ * caller wakes the runner when the hold ends.
  */
 import type { Logger } from "../log.js";
 import type { Spool, SpoolState } from "../mail/types.js";
@@ -14,6 +16,8 @@ export interface QueueRunnerOptions {
   concurrency: number;
   pollMs: number;
   log: Logger;
+  /** When true, start nothing (maintenance mode holds spooled mail); default never. */
+  held?: () => boolean;
 }
 
 export interface QueueRunner {
@@ -30,6 +34,7 @@ export interface QueueRunner {
  */
 export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   const { spool, concurrency, log } = options;
+  const onHold = options.held ?? (() => false);
   const lookahead = concurrency * 4;
   const queue: SpoolState[] = [];
   const held = new Set<string>();
@@ -41,7 +46,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   let stopped = false;
 
   function pump(): void {
-    while (!stopped && active.size < concurrency && queue.length > 0) {
+    while (!stopped && !onHold() && active.size < concurrency && queue.length > 0) {
       const state = queue.shift()!;
       const run = options.process(state, abort.signal)
         .catch((err: Error) => log.error({ spoolId: state.id, err: err.message }, "queue:entry-failed"))
@@ -71,7 +76,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   }
 
   function wake(): void {
-    if (stopped) return;
+    if (stopped || onHold()) return;
     if (scanning) {
       scanAgain = true;
       return;

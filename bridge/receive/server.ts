@@ -18,6 +18,7 @@ import type { Logger } from "../log.js";
 import { MailError, toMailError } from "../mail/errors.js";
 import { REPLIES } from "../mail/replies.js";
 import type { AliasDirectory, Envelope, Spool, SpoolState, Target } from "../mail/types.js";
+import { type BridgeObserver, NO_OBSERVER } from "../ops/observer.js";
 import { isValidAddress } from "./address.js";
 import { readData } from "./data-reader.js";
 
@@ -38,6 +39,8 @@ export interface ReceiverOptions {
   log: Logger;
   /** Called after each successful put (the queue runner's wake-up). */
   onSpooled?: (state: SpoolState) => void;
+  /** Counts sessions, acceptances and refusals by code (metrics); default none. */
+  observer?: BridgeObserver;
 }
 
 export interface Receiver {
@@ -58,6 +61,12 @@ const fail = (reply: (typeof REPLIES)[keyof typeof REPLIES], stage: "receive" | 
  */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const { directory, spool, log } = options;
+  const observer = options.observer ?? NO_OBSERVER;
+  /** Every refusal goes through here, so each one is counted by its code. */
+  const refuse = <E extends Error & { responseCode: number }>(err: E): E => {
+    observer.refused(err.responseCode);
+    return err;
+  };
   const targetsOf = new Map<string, Target[]>();
   const ipOf = new Map<string, string>();
   const perIp = new Map<string, number>();
@@ -83,10 +92,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       const count = (perIp.get(ip) ?? 0) + 1;
       perIp.set(ip, count);
       ipOf.set(session.id, ip);
-      if (closing) return callback(fail(REPLIES.shuttingDown));
+      observer.session();
+      if (closing) return callback(refuse(fail(REPLIES.shuttingDown)));
       if (count > options.maxConnectionsPerIp) {
         log.warn({ clientIp: ip, count }, "receive:too-many-connections");
-        return callback(fail(REPLIES.tooManyConnections));
+        return callback(refuse(fail(REPLIES.tooManyConnections)));
       }
       callback();
     },
@@ -104,17 +114,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     onMailFrom(address, session, callback) {
       targetsOf.set(session.id, []);
-      if (!isValidAddress(address.address, "sender")) return callback(fail(REPLIES.badSenderSyntax));
+      if (!isValidAddress(address.address, "sender")) return callback(refuse(fail(REPLIES.badSenderSyntax)));
       callback();
     },
 
     onRcptTo(address, session, callback) {
       const rcptTo = address.address;
-      if (!isValidAddress(rcptTo, "recipient")) return callback(fail(REPLIES.badRecipientSyntax));
+      if (!isValidAddress(rcptTo, "recipient")) return callback(refuse(fail(REPLIES.badRecipientSyntax)));
       const targets = targetsOf.get(session.id) ?? [];
       targetsOf.set(session.id, targets);
       if (targets.some((t) => t.rcptTo.toLowerCase() === rcptTo.toLowerCase())) return callback(); // repeated RCPT
-      if (targets.length >= options.maxRecipients) return callback(fail(REPLIES.tooManyRecipients));
+      if (targets.length >= options.maxRecipients) return callback(refuse(fail(REPLIES.tooManyRecipients)));
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
       directory.resolve({ mailFrom, rcptTo, clientIp: session.remoteAddress }).then(
         (answer) => {
@@ -127,10 +137,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
               return callback();
             default:
               log.info({ action: answer.action, code: answer.reply.code, clientIp: session.remoteAddress }, "receive:rcpt-refused");
-              return callback(new MailError("resolve", answer.reply).toSmtpServerError());
+              return callback(refuse(new MailError("resolve", answer.reply).toSmtpServerError()));
           }
         },
-        (err: unknown) => callback(toMailError("resolve", err).toSmtpServerError()),
+        (err: unknown) => callback(refuse(toMailError("resolve", err).toSmtpServerError())),
       );
     },
 
@@ -141,7 +151,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         callback(err, message);
         if (closing) setImmediate(() => hangUp(session.id));
       };
-      handleData(stream, session).then((message) => done(null, message), (err: unknown) => done(toMailError("receive", err).toSmtpServerError()));
+      handleData(stream, session).then((message) => done(null, message), (err: unknown) => done(refuse(toMailError("receive", err).toSmtpServerError())));
     },
   };
 
@@ -171,6 +181,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     };
     const state = await spool.put(envelope, targets, data.raw);
     log.info({ spoolId: state.id, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted");
+    observer.accepted(data.size);
     options.onSpooled?.(state);
     const { enhanced, message } = REPLIES.accepted;
     return `${enhanced} ${message} as ${state.id}`;

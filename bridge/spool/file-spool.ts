@@ -74,7 +74,8 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
   };
   const messageFile = (id: string) => path.join(d.messages, `${id}.eml`);
   const stateFile = (id: string) => path.join(d.state, `${id}.json`);
-  const index = new Map<string, { dueAt: number; receivedAt: string }>();
+  /** `indexedAt`: when this entry's state was last written or read at recovery (due no earlier than that). */
+  const index = new Map<string, { dueAt: number; receivedAt: string; indexedAt: number }>();
 
   function checkId(id: string): void {
     if (!SPOOL_ID.test(id)) throw new Error(`not a spool id: ${JSON.stringify(id).slice(0, 40)}`);
@@ -140,7 +141,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         const state = await load(id);
         if (!state) { report.corrupt++; continue; }
         committed.add(id);
-        index.set(id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt });
+        index.set(id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt, indexedAt: Date.now() });
         report.entries++;
       }
       for (const name of await readdir(d.messages)) {
@@ -175,7 +176,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         for (const f of [stateFile(id), tmpState, messageFile(id), tmpMessage]) await rm(f, { force: true }).catch(() => {});
         throw new MailError("spool", REPLIES.spoolFull, { cause: err, detail: `spool write failed: ${(err as Error).message}` });
       }
-      index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt });
+      index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt, indexedAt: Date.now() });
       return state;
     },
 
@@ -209,7 +210,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         await rm(tmp, { force: true }).catch(() => {});
         throw err;
       }
-      index.set(state.id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt });
+      index.set(state.id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt, indexedAt: Date.now() });
     },
 
     async remove(id) {
@@ -228,8 +229,14 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
 
     async stats() {
       let oldest: string | null = null;
-      for (const e of index.values()) if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
-      return { depth: index.size, oldestReceivedAt: oldest };
+      let due = Infinity;
+      for (const e of index.values()) {
+        if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
+        // Due since its due time, or since its state was last written if that is later (dueAt 0 is "now").
+        const since = Math.max(e.dueAt, e.indexedAt);
+        if (since < due) due = since;
+      }
+      return { depth: index.size, oldestReceivedAt: oldest, oldestDueAt: due === Infinity ? null : new Date(due).toISOString() };
     },
   };
 }

@@ -45,7 +45,11 @@ describe("file spool", () => {
     const onDisk = JSON.parse(await readFile(path.join(tmp.dir, "state", `${state.id}.json`), "utf8"));
     expect(onDisk.deliveries.map((d: { key: string; status: string }) => `${d.key}:${d.status}`)).toEqual(["0:rcp-1:pending", "0:rcp-2:pending"]);
     expect(onDisk.unreported).toMatchObject([{ kind: "blocked", aliasId: "alias-old", bytes: raw.length }]);
-    expect(await spool.stats()).toEqual({ depth: 1, oldestReceivedAt: state.envelope.receivedAt });
+    const stats = await spool.stats();
+    expect(stats).toMatchObject({ depth: 1, oldestReceivedAt: state.envelope.receivedAt });
+    // Due at once (deliveries and a report), and not before it was written.
+    expect(Date.parse(stats.oldestDueAt!)).toBeGreaterThanOrEqual(Date.parse(state.envelope.receivedAt));
+    expect(Date.parse(stats.oldestDueAt!)).toBeLessThanOrEqual(Date.now());
   });
 
   it("ids sort by arrival", () => {

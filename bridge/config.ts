@@ -40,16 +40,16 @@
  * | METRICS_HOST            | `127.0.0.1`                 | address the metrics listener binds to (it has no authentication: keep it local) |
  * | LOG_LEVEL               | `info`                      | pino level: fatal, error, warn, info, debug, trace, silent |
  * | DNS_ZONE_FILE           | (unset)                     | JSON static zone (see bridge/dns/resolver.ts) instead of the system resolver; dev/tests |
+ * | NOTIFY_FROM             | `no-reply@<HOSTNAME>`       | From of mail the Worker originates (`Name <address>` or an address); DKIM `d=` is its domain |
+ * | OUTBOX_POLL_MS          | `5000`                      | how often the bridge claims Worker-originated mail from the outbox |
+ * | OUTBOX_BATCH            | `20`                        | messages claimed per request |
+ * | OUTBOX_LEASE            | `2m`                        | how long a claim lasts before another bridge may take the message |
  *
  * Durations are a number and a unit: `ms`, `s`, `m`, `h`, `d` (`90s`, `1h`, `5d`).
  */
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
- * | NOTIFY_FROM             | `no-reply@<HOSTNAME>`       | From of mail the Worker originates (`Name <address>` or an address); DKIM `d=` is its domain |
- * | OUTBOX_POLL_MS          | `5000`                      | how often the bridge claims Worker-originated mail from the outbox |
- * | OUTBOX_BATCH            | `20`                        | messages claimed per request |
- * | OUTBOX_LEASE            | `2m`                        | how long a claim lasts before another bridge may take the message |
 
 /** Parsed configuration; all durations in milliseconds, all paths absolute. */
 export interface BridgeConfig {
@@ -88,6 +88,12 @@ export interface BridgeConfig {
   metrics: { host: string; port: number } | null;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   dnsZoneFile: string | null;
+  /** NOTIFY_FROM as written (a header value) and its bare address. */
+  notifyFrom: { header: string; address: string };
+  outboxPollMs: number;
+  outboxBatch: number;
+  /** Seconds. */
+  outboxLeaseSeconds: number;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -100,12 +106,6 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  */
 export function parseDuration(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  /** NOTIFY_FROM as written (a header value) and its bare address. */
-  notifyFrom: { header: string; address: string };
-  outboxPollMs: number;
-  outboxBatch: number;
-  /** Seconds. */
-  outboxLeaseSeconds: number;
   if (!m) throw new Error(`"${text}" is not a duration (e.g. 500ms, 30s, 5m, 1h, 5d)`);
   return Math.round(Number(m[1]) * UNITS[m[2] ?? "ms"]!);
 }
@@ -167,6 +167,10 @@ const EnvSchema = z.object({
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DNS_ZONE_FILE: z.string().min(1).optional(),
+  NOTIFY_FROM: z.string().max(200).optional(),
+  OUTBOX_POLL_MS: int(10, 3_600_000).default(5000),
+  OUTBOX_BATCH: int(1, 100).default(20),
+  OUTBOX_LEASE: duration.prefault("2m"),
 });
 
 /**
@@ -183,12 +187,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid bridge configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  const hostname = e.HOSTNAME ?? os.hostname();
+  const notifyFrom = parseNotifyFrom(e.NOTIFY_FROM ?? `no-reply@${hostname}`);
+  if (!notifyFrom) throw new Error("invalid bridge configuration:\n  NOTIFY_FROM: expected an address or Name <address>");
+  const leaseSeconds = Math.round(e.OUTBOX_LEASE / 1000);
+  if (leaseSeconds < 10 || leaseSeconds > 3600) throw new Error("invalid bridge configuration:\n  OUTBOX_LEASE: between 10s and 1h");
   if (!!e.TLS_CERT_FILE !== !!e.TLS_KEY_FILE) {
     throw new Error("invalid bridge configuration:\n  TLS_CERT_FILE / TLS_KEY_FILE: set both or neither");
-  NOTIFY_FROM: z.string().max(200).optional(),
-  OUTBOX_POLL_MS: int(10, 3_600_000).default(5000),
-  OUTBOX_BATCH: int(1, 100).default(20),
-  OUTBOX_LEASE: duration.prefault("2m"),
   }
   return {
     nodeName: e.NODE_NAME,
@@ -205,11 +210,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxHops: e.MAX_HOPS,
     smtpSocketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
-  const hostname = e.HOSTNAME ?? os.hostname();
-  const notifyFrom = parseNotifyFrom(e.NOTIFY_FROM ?? `no-reply@${hostname}`);
-  if (!notifyFrom) throw new Error("invalid bridge configuration:\n  NOTIFY_FROM: expected an address or Name <address>");
-  const leaseSeconds = Math.round(e.OUTBOX_LEASE / 1000);
-  if (leaseSeconds < 10 || leaseSeconds > 3600) throw new Error("invalid bridge configuration:\n  OUTBOX_LEASE: between 10s and 1h");
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,
     dkimSelector: e.DKIM_SELECTOR,
     dkimPrivateKeyFile: e.DKIM_PRIVATE_KEY_FILE ? path.resolve(e.DKIM_PRIVATE_KEY_FILE) : null,
@@ -230,12 +230,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: e.METRICS_PORT === undefined ? null : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
     dnsZoneFile: e.DNS_ZONE_FILE ? path.resolve(e.DNS_ZONE_FILE) : null,
-  };
-}
     notifyFrom,
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxBatch: e.OUTBOX_BATCH,
     outboxLeaseSeconds: leaseSeconds,
+  };
+}
 
 /** `Name <local@domain>` or `local@domain` → the header value and the bare address; null when neither. */
 function parseNotifyFrom(value: string): { header: string; address: string } | null {

@@ -92,7 +92,7 @@ const dkimResolver = async (name: string, rr: string) => {
 describe("outbox poller and claim confirmation", () => {
   it("delivers a claimed message once, composed from the no-reply address and signed for its domain", async () => {
     outbox.enqueue("11111111-1111-4111-8111-111111111111", "new.user@mailbox.test", "Verify your address");
-    const [msg] = await waitFor("delivery", async () => { const m = await sinkMessages(outboxDir.dir); return m.length ? m : null; });
+    const [msg] = (await waitFor("delivery", async () => { const m = await sinkMessages(outboxDir.dir); return m.length ? m : null; }))!;
     expect(msg!.rcptTo).toEqual(["new.user@mailbox.test"]);
     expect(msg!.mailFrom).toBe("no-reply@notify.test");
     const parsed = await PostalMime.parse(msg!.eml);
@@ -124,7 +124,7 @@ describe("outbox poller and claim confirmation", () => {
     await waitFor("two failed acks", () => outbox.acks >= 2);
     expect(await sinkMessages(outboxDir.dir)).toEqual([]);
     expect(await spoolFiles(spool.dir, "state")).toHaveLength(1);
-    const msgs = await waitFor("delivery", async () => { const m = await sinkMessages(outboxDir.dir); return m.length ? m : null; });
+    const msgs = (await waitFor("delivery", async () => { const m = await sinkMessages(outboxDir.dir); return m.length ? m : null; }))!;
     expect(msgs.map((m) => m.rcptTo)).toEqual([["later@mailbox.test"]]);
     expect(outbox.acks).toBe(3);
   });
@@ -140,7 +140,7 @@ describe("outbox poller and claim confirmation", () => {
       signer: createDkimSigner({ selector: "s1", privateKey: DKIM_KEY.privateKey }), log: createLogger("silent", "mx1"),
     });
     outbox.enqueue("44444444-4444-4444-8444-444444444444", "gone@mailbox.test", "Verify");
-    const [event] = await waitFor("failed event", () => (reporter.events.length ? reporter.events : null));
+    const [event] = (await waitFor("failed event", () => (reporter.events.length ? reporter.events : null)))!;
     expect(event).toMatchObject({
       kind: "failed", emailType: "N", userId: "user-1", aliasId: null, destination: "gone@mailbox.test", bounceType: "hard", status: "5.1.1",
     });

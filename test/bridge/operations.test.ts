@@ -80,10 +80,10 @@ describe("maintenance mode", () => {
     expect(metric(await scrape(), /^veilmail_maintenance\{/)).toBe(1);
 
     await w.call("/internal/v1/admin/maintenance", { on: false }, "admin");
-    const msgs = await waitFor("delivery after maintenance", async () => {
+    const msgs = (await waitFor("delivery after maintenance", async () => {
       const m = await sinkMessages(outbox.dir);
       return m.length > 0 ? m : null;
-    });
+    }))!;
     expect(msgs[0]!.eml.toString()).toMatch(/^Subject: held through maintenance\r$/m);
     await waitFor("the spool to empty", async () => (await spoolFiles(spool.dir, "state")).length === 0);
     expect(await sinkMessages(outbox.dir)).toHaveLength(1);
@@ -100,10 +100,10 @@ describe("metrics", () => {
     expect((await send("nobody@opsmail.test", "unknown")).rcpt[0]!.code).toBe(550);
     expect((await send("counted@otto.opsmail.test", "counted")).data?.code).toBe(250);
     await waitFor("the delivery", async () => (await sinkMessages(outbox.dir)).some((m) => m.eml.includes("Subject: counted")));
-    const text = await waitFor("the attempt to be counted", async () => {
+    const text = (await waitFor("the attempt to be counted", async () => {
       const t = await scrape();
       return metric(t, /^veilmail_delivery_attempts_total\{result="delivered"/) > delivered0 ? t : null;
-    });
+    }))!;
     expect(metric(text, /^veilmail_messages_accepted_total\{/)).toBe(accepted0 + 1);
     expect(metric(text, /^veilmail_smtp_refused_total\{code="550"/)).toBe(refused0 + 1);
     expect(metric(text, /^veilmail_smtp_sessions_total\{/)).toBeGreaterThanOrEqual(2);

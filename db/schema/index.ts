@@ -8,3 +8,4 @@ export * from "./limits.js";
 export * from "./auth.js";
 export * from "./newsletter.js";
 export * from "./status.js";
+export * from "./outbound.js";

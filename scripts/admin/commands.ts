@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dkimTxtRecord } from "../../bridge/sign/keys.js";
+import { OPS_COMMANDS } from "./ops-commands.js";
 import { type AdminTarget, adminCall, loadStack } from "./target.js";
 
 export interface CommandContext {
@@ -94,6 +95,7 @@ export const COMMANDS: Record<string, Command> = {
       return { text: `${name} TXT "${txt}"`, json: { selector, domain, name, txt } };
     },
   },
+  ...OPS_COMMANDS,
 };
 
 /** DKIM_SELECTOR / DKIM_PRIVATE_KEY_FILE from the environment (as the bridge reads them), else the dev stack's. */

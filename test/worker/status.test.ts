@@ -4,11 +4,14 @@
  * posted by the operator, maintenance shown, and a page that still renders when the database is down
  * (a second Worker whose DATABASE_URL points at a closed port: connection refused, a real outage).
  */
+import { execFile } from "node:child_process";
 import { createServer } from "node:net";
+import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeartbeatRequest } from "../../common/internal-api.js";
 import { mxNodes, statusChecks, statusDaily } from "../../db/schema/index.js";
+import { ROOT } from "../../scripts/stack/files.js";
 import { type LocalWorker, startLocalWorker } from "../../scripts/stack/worker.js";
 import { SECRETS, type TestWorker, startTestWorker } from "../helpers/worker.js";
 
@@ -130,6 +133,35 @@ describe("incidents", () => {
     expect(bad.body.error.field).toBe("components");
     const missing = await w.call<{ error: { code: string } }>(`/internal/v1/admin/incidents/${crypto.randomUUID()}/updates`, { status: "monitoring", message: "z" }, "admin");
     expect(missing.status).toBe(404);
+  });
+});
+
+describe("the admin CLI (npm run admin)", () => {
+  const admin = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
+      cwd: ROOT, env: { ...process.env, WORKER_URL: w.url, ADMIN_SECRET: SECRETS.admin },
+    });
+    return stdout.trim();
+  };
+
+  it("opens, updates and closes an incident, and switches maintenance on for n minutes and off", async () => {
+    const id = await admin("incident:open", "Backup MX unreachable", "--message", "mx2 does not answer.", "--impact", "major", "--components", "mx2");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await admin("incident:update", id, "--status", "monitoring", "--message", "Restarted, watching.")).toBe(`incident ${id} is now monitoring`);
+    expect(await admin("incident:close", id)).toBe(`incident ${id} resolved`);
+    const incident = (await statusJson()).incidents!.find((i) => i.id === id)!;
+    expect(incident.updates.map((u) => u.status)).toEqual(["resolved", "monitoring", "investigating"]);
+
+    const on = JSON.parse(await admin("maintenance:on", "--minutes", "3", "--json")) as { on: boolean; until: string };
+    expect(on.on).toBe(true);
+    expect(Date.parse(on.until) - Date.now()).toBeGreaterThan(2 * 60_000);
+    expect((await statusJson()).maintenance?.on).toBe(true);
+    expect(await admin("maintenance:off")).toMatch(/^maintenance mode off/);
+    expect((await statusJson()).maintenance?.on).toBe(false);
+  });
+
+  it("refuses a bad --minutes before calling the Worker", async () => {
+    await expect(admin("maintenance:on", "--minutes", "0")).rejects.toThrow(/--minutes must be a whole number/);
   });
 });
 

@@ -24,6 +24,7 @@ export type ApiErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "PAYLOAD_TOO_LARGE"
   | "PRECONDITION_FAILED"
   | "BAD_ENVIRONMENT"
   | "DATABASE_UNAVAILABLE"
@@ -39,6 +40,7 @@ export function codeToStatus(code: ApiErrorCode): ContentfulStatusCode {
     case "NOT_FOUND": return 404;
     case "CONFLICT": return 409;
     case "RATE_LIMITED": return 429;
+    case "PAYLOAD_TOO_LARGE": return 413;
     case "PRECONDITION_FAILED": return 412;
     case "DATABASE_UNAVAILABLE": return 503;
     case "BAD_ENVIRONMENT":

@@ -70,4 +70,26 @@ describe("internal API authentication", () => {
     expect((await post("/internal/v1/events", body, headers)).status).toBe(401);
     expect(await w.db.select().from(bridgeEvents)).toEqual([]);
   });
+
+  it("refuses non-canonical paths, so a bridge cannot reach the admin API through an encoded path", async () => {
+    const body = JSON.stringify({ username: "evil1", recipient: "e@evil.example" });
+    for (const path of ["/internal/v1/%61dmin/users", "/internal/v1//admin/users", "/internal/v1/admin/%75sers", "/internal/v1/admin//users"]) {
+      const headers = await signRequest("mx1", SECRETS.mx1, "POST", path, body);
+      const res = await post(path, body, headers);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).not.toBe(201);
+    }
+    // Nothing was created: the username is still free for the admin.
+    const created = await w.call("/internal/v1/admin/users", { username: "evil1", recipient: "e@evil.example" }, "admin");
+    expect(created.status).toBe(201);
+  });
+
+  it("refuses an unsigned request before reading its body, and any body over 1 MiB", async () => {
+    const big = "x".repeat(2 * 1024 * 1024);
+    expect((await post("/internal/v1/resolve", big, {})).status).toBe(401);
+    const headers = await signRequest("mx1", SECRETS.mx1, "POST", "/internal/v1/resolve", big);
+    const res = await post("/internal/v1/resolve", big, headers);
+    expect(res.status).toBe(413);
+    expect(res.body.error?.code).toBe("PAYLOAD_TOO_LARGE");
+  });
 });

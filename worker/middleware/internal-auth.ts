@@ -56,7 +56,8 @@ export const internalAuth = createMiddleware<AppEnv>(async (c, next) => {
   }
   const body = await readCapped(c.req.raw, MAX_INTERNAL_BODY_BYTES);
   // Handlers read the body through Hono (c.req.text/json), which serves it from this cache.
-  c.req.bodyCache.text = Promise.resolve(body);
+  // (Hono types the cache by value, but stores and awaits promises there.)
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(body);
   const result = await verifyRequest(
     c.var.config.internalSecrets, c.req.method, url.pathname + url.search, body, headers,
   );

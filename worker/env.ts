@@ -17,6 +17,8 @@
  * | MAIL_DOMAIN      | var    | the service's own mail domain; the defaults below derive from it (default `veilmail.test`) |
  * | MX_HOSTS         | var    | MX hosts custom domains publish, priority 10, 20, … in order (default `mx1.<MAIL_DOMAIN>,mx2.<MAIL_DOMAIN>`) |
  * | SPF_INCLUDE      | var    | the SPF `include:` custom domains publish (default `spf.<MAIL_DOMAIN>`) |
+ * | API_RATE_LIMIT_PER_MINUTE | var | requests one API token may make per minute (default 60, addy.io's) |
+ * | NEW_ALIASES_PER_HOUR | var | aliases one account may create per hour through the API or dashboard (default 100, addy.io's `NEW_ALIAS_LIMIT`) |
  * | DKIM_SELECTOR    | var    | DKIM selector the bridges sign with; custom domains CNAME `<selector>._domainkey` to ours (default `veilmail`) |
  */
 import { z } from "zod";
@@ -37,6 +39,8 @@ const EnvSchema = z.object({
   MAIL_DOMAIN: z.string().min(1).default("veilmail.test"),
   MX_HOSTS: z.string().optional(),
   SPF_INCLUDE: z.string().optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  NEW_ALIASES_PER_HOUR: z.coerce.number().int().min(1).default(100),
   DKIM_SELECTOR: z.string().regex(/^[a-z0-9-]+$/i).default("veilmail"),
 });
 
@@ -54,6 +58,10 @@ export interface Config {
   sessionTtlSeconds: number;
   loginLimits: { perIp: number; perAccount: number; windowSeconds: number };
   dohUrl: string;
+  /** Requests per API token per minute. */
+  apiRateLimitPerMinute: number;
+  /** Aliases an account may create per hour (plans may lower it later, issue 7). */
+  newAliasesPerHour: number;
   /** What custom domains must publish (the records page and its DNS check). */
   mailDns: { mxHosts: string[]; spfInclude: string; dkimSelector: string; dkimTarget: string };
 }
@@ -89,6 +97,8 @@ export function parseEnv(raw: Bindings): Config {
     sessionTtlSeconds: env.SESSION_TTL_HOURS * 3600,
     loginLimits: { perIp: env.LOGIN_LIMIT_PER_IP, perAccount: env.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: env.LOGIN_LIMIT_WINDOW_MINUTES * 60 },
     dohUrl: env.DOH_URL,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    newAliasesPerHour: env.NEW_ALIASES_PER_HOUR,
     mailDns: {
       mxHosts: (env.MX_HOSTS ?? `mx1.${env.MAIL_DOMAIN},mx2.${env.MAIL_DOMAIN}`).split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
       spfInclude: env.SPF_INCLUDE ?? `spf.${env.MAIL_DOMAIN}`,

@@ -7,7 +7,7 @@
 import { type SQL, and, asc, count, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliasRecipients, aliases, domains, usernames, users } from "../../db/schema/index.js";
-import { type AliasWithRecipients, recipientsOfAliases } from "./aliases.js";
+import { type AliasWithRecipients, hydrateAliases } from "./aliases.js";
 
 export const ALIAS_SORT_FIELDS = [
   "local_part", "domain", "email", "emails_forwarded", "emails_blocked", "emails_replied", "emails_sent",
@@ -101,7 +101,7 @@ function ordering(q: AliasListQuery): SQL[] {
 }
 
 /**
- * One page of `userId`'s aliases with their recipients (three queries: page, total, recipients).
+ * One page of `userId`'s aliases with their recipients (page and total in parallel, then two for recipients and domains).
  * @example listAliases(db, userId, { deleted: "with", search: "shop", page: 1, size: 100 })
  */
 export async function listAliases(db: Db, userId: string, q: AliasListQuery): Promise<AliasPage> {
@@ -111,9 +111,8 @@ export async function listAliases(db: Db, userId: string, q: AliasListQuery): Pr
     db.select({ n: count() }).from(aliases).where(where),
   ]);
   const total = Number(totals[0]?.n ?? 0);
-  const byAlias = await recipientsOfAliases(db, rows.map((r) => r.id));
   return {
-    items: rows.map((alias) => ({ alias, recipients: byAlias.get(alias.id) ?? [] })),
+    items: await hydrateAliases(db, rows),
     total, page: q.page, size: q.size, lastPage: Math.max(1, Math.ceil(total / q.size)),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { aliasRecipients, aliases, recipients, users } from "../../db/schema/index.js";
+import { aliasRecipients, aliases, domains, recipients, users } from "../../db/schema/index.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { parseAddress } from "../domain/address.js";
 import { ALIAS_FORMATS, type AliasFormat, generateLocalPart, parseCustomLocalPart } from "../domain/alias-format.js";
@@ -22,6 +22,8 @@ export type RecipientRow = typeof recipients.$inferSelect;
 export interface AliasWithRecipients {
   alias: AliasRow;
   recipients: RecipientRow[];
+  /** Where it lives: a username subdomain, a custom domain, or directly a shared domain. */
+  owner: "username" | "custom" | "shared";
 }
 
 /** At most this many recipients per alias (addy.io's limit). */
@@ -119,20 +121,35 @@ export async function recipientsOfAliases(db: Db, aliasIds: string[]): Promise<M
   return byAlias;
 }
 
+/** Adds recipients and owner kind to alias rows (two queries in parallel, whatever the number of rows). */
+export async function hydrateAliases(db: Db, rows: AliasRow[]): Promise<AliasWithRecipients[]> {
+  if (rows.length === 0) return [];
+  const domainIds = [...new Set(rows.filter((r) => !r.usernameId).map((r) => r.domainId))];
+  const [byAlias, kinds] = await Promise.all([
+    recipientsOfAliases(db, rows.map((r) => r.id)),
+    domainIds.length > 0 ? db.select({ id: domains.id, kind: domains.kind }).from(domains).where(inArray(domains.id, domainIds)) : Promise.resolve([]),
+  ]);
+  const custom = new Set(kinds.filter((k) => k.kind === "custom").map((k) => k.id));
+  return rows.map((alias) => ({
+    alias,
+    recipients: byAlias.get(alias.id) ?? [],
+    owner: alias.usernameId ? "username" : custom.has(alias.domainId) ? "custom" : "shared",
+  }));
+}
+
 /** The alias `id` of `userId` (deleted ones included) with its recipients. @throws ApiError NOT_FOUND */
 export async function getAlias(db: Db, userId: string, id: string): Promise<AliasWithRecipients> {
-  const [alias] = await db.select().from(aliases).where(and(eq(aliases.id, id), eq(aliases.userId, userId))).limit(1);
-  if (!alias) throw new ApiError("NOT_FOUND", "Alias not found");
-  return { alias, recipients: (await recipientsOfAliases(db, [id])).get(id) ?? [] };
+  const rows = await db.select().from(aliases).where(and(eq(aliases.id, id), eq(aliases.userId, userId))).limit(1);
+  if (rows.length === 0) throw new ApiError("NOT_FOUND", "Alias not found");
+  return (await hydrateAliases(db, rows))[0]!;
 }
 
 /** Those of `ids` that are aliases of `userId` (deleted included), in the order of `ids`. */
 export async function getAliases(db: Db, userId: string, ids: string[]): Promise<AliasWithRecipients[]> {
   if (ids.length === 0) return [];
   const rows = await db.select().from(aliases).where(and(eq(aliases.userId, userId), inArray(aliases.id, ids)));
-  const byAlias = await recipientsOfAliases(db, rows.map((r) => r.id));
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => { const alias = byId.get(id); return alias ? [{ alias, recipients: byAlias.get(id) ?? [] }] : []; });
+  const byId = new Map((await hydrateAliases(db, rows)).map((a) => [a.alias.id, a]));
+  return ids.flatMap((id) => { const found = byId.get(id); return found ? [found] : []; });
 }
 
 /**

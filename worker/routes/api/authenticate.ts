@@ -1,0 +1,60 @@
+/**
+ * API token authentication and the per-token request limit, for every route declared with
+ * `auth: "token"` (define.ts).
+ *
+ * The token comes in `Authorization: Bearer <token>` (addy.io clients, Bitwarden) or in
+ * `Authentication: <token>` (SimpleLogin clients); both work on every route. A missing, unknown,
+ * expired or revoked token, or one whose account is deleted, is 401 (`Unauthenticated.`), never a
+ * redirect. Each request then counts against the token's per-minute limit (429 with `Retry-After`);
+ * `X-RateLimit-Limit` / `X-RateLimit-Remaining` tell the client where it stands, as Laravel does.
+ */
+import type { Context } from "hono";
+import { authenticateApiToken, touchApiToken } from "../../accounts/tokens.js";
+import { hitRateLimit } from "../../accounts/rate-limits.js";
+import { nowSeconds } from "../../db-errors.js";
+import { ApiError } from "../../errors.js";
+import type { ApiCaller, AppEnv } from "../../types.js";
+
+/** The token a request carries, from either header; null when there is none. */
+export function tokenOf(c: Context): string | null {
+  const authorization = c.req.header("authorization")?.trim();
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match ? match[1]! : null;
+  }
+  const simpleLogin = c.req.header("authentication")?.trim();
+  return simpleLogin || null;
+}
+
+/**
+ * Authenticates the request and counts it; sets `c.var.apiCaller`.
+ * @throws ApiError UNAUTHORIZED; RATE_LIMITED past `apiRateLimitPerMinute`
+ */
+export async function authenticate(c: Context<AppEnv>): Promise<ApiCaller> {
+  const token = tokenOf(c);
+  if (!token) throw new ApiError("UNAUTHORIZED", "Unauthenticated.");
+  const now = nowSeconds();
+  const auth = await authenticateApiToken(c.var.db, token, now);
+  if (!auth) throw new ApiError("UNAUTHORIZED", "Unauthenticated.");
+  const limit = c.var.config.apiRateLimitPerMinute;
+  const state = await hitRateLimit(c.var.db, `api:${auth.tokenId}`, limit, 60, now);
+  c.header("X-RateLimit-Limit", String(limit));
+  c.header("X-RateLimit-Remaining", String(state.remaining));
+  if (!state.allowed) {
+    throw new ApiError("RATE_LIMITED", "Too Many Attempts.", undefined, { headers: { "Retry-After": String(state.retryAfter) } });
+  }
+  if (auth.stale) runAfterResponse(c, touchApiToken(c.var.db, auth.tokenId, now));
+  const caller = { userId: auth.userId, tokenId: auth.tokenId };
+  c.set("apiCaller", caller);
+  return caller;
+}
+
+/** Lets `work` finish after the response is sent (waitUntil); awaited where there is no execution context. */
+function runAfterResponse(c: Context, work: Promise<unknown>): void {
+  const safe = work.catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "token touch failed", error: String(err) })));
+  try {
+    c.executionCtx.waitUntil(safe);
+  } catch {
+    void safe;
+  }
+}

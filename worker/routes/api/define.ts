@@ -1,0 +1,77 @@
+/**
+ * Declaring an API route once: its method, path, auth, zod schemas for query, body and responses, and
+ * its handler. The same declaration validates requests, registers the Hono route and feeds the OpenAPI
+ * document (openapi.ts), so the documentation cannot drift from what the server checks.
+ */
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
+import type { AppEnv } from "../../types.js";
+import { authenticate } from "./authenticate.js";
+import { parseQuery, readJsonBody, validate } from "./request.js";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/** Who may call a route: an API token holder, or anyone (login, documentation). */
+export type RouteAuth = "token" | "none";
+
+/** One documented response. */
+export interface ResponseSpec {
+  description: string;
+  /** The JSON body; absent for an empty body (204). */
+  schema?: z.ZodType | undefined;
+}
+
+/** A route's declaration. `path` is in OpenAPI form (`/api/v1/aliases/{id}`). */
+export interface RouteSpec<Q extends z.ZodType | undefined = z.ZodType | undefined, B extends z.ZodType | undefined = z.ZodType | undefined> {
+  method: Method;
+  path: string;
+  operationId: string;
+  /** Group in the documentation, e.g. `Aliases`, `SimpleLogin`. */
+  tag: string;
+  summary: string;
+  description?: string | undefined;
+  auth: RouteAuth;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives besides the context: the validated query and body, and the path's `{id}`. */
+export interface RouteInput<Q, B> {
+  query: Parsed<Q>;
+  body: Parsed<B>;
+  id: string;
+}
+
+/** Collects declarations while registering their routes on one Hono app. */
+export class ApiBuilder {
+  readonly specs: RouteSpec[] = [];
+
+  constructor(readonly app: Hono<AppEnv>) {}
+
+  /**
+   * Declares and registers a route.
+   * @example
+   *   api.route({ method: "get", path: "/api/v1/aliases/{id}", auth: "token", … }, async (c, { id }) => c.json(…));
+   */
+  route<Q extends z.ZodType | undefined, B extends z.ZodType | undefined>(
+    spec: RouteSpec<Q, B>,
+    handler: (c: Context<AppEnv>, input: RouteInput<Q, B>) => Response | Promise<Response>,
+  ): void {
+    this.specs.push(spec as RouteSpec);
+    const honoPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
+    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      if (spec.auth === "token") await authenticate(c);
+      const query = (spec.query ? validate(spec.query, parseQuery(new URL(c.req.url).search)) : undefined) as Parsed<Q>;
+      const body = (spec.body ? validate(spec.body, await readJsonBody(c)) : undefined) as Parsed<B>;
+      return handler(c, { query, body, id: c.req.param("id") ?? "" });
+    });
+  }
+}
+
+/** An empty 204 (deactivate, unpin, delete, forget …): no body, no content type. */
+export function noContent(c: Context): Response {
+  return c.body(null, 204);
+}

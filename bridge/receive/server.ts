@@ -95,7 +95,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       observer.session();
       if (closing) return callback(refuse(fail(REPLIES.shuttingDown)));
       if (count > options.maxConnectionsPerIp) {
-        log.warn({ clientIp: ip, count }, "receive:too-many-connections");
+        log.warn({ session: session.id, clientIp: ip, count }, "receive:too-many-connections");
         return callback(refuse(fail(REPLIES.tooManyConnections)));
       }
       callback();
@@ -136,7 +136,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
               targets.push({ kind: "discard", rcptTo, aliasId: answer.aliasId, userId: answer.userId });
               return callback();
             default:
-              log.info({ action: answer.action, code: answer.reply.code, clientIp: session.remoteAddress }, "receive:rcpt-refused");
+              log.info({ session: session.id, action: answer.action, code: answer.reply.code, clientIp: session.remoteAddress }, "receive:rcpt-refused");
               return callback(refuse(new MailError("resolve", answer.reply).toSmtpServerError()));
           }
         },
@@ -158,16 +158,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   async function handleData(stream: NodeJS.ReadableStream, session: SMTPServerSession): Promise<string> {
     const data = await readData(stream as import("node:stream").Readable, options.maxMessageBytes);
     const clientIp = session.remoteAddress;
+    const sessionId = session.id;
     if (data.bareLineEnding) {
-      log.warn({ clientIp, size: data.size }, "receive:bare-line-ending");
+      log.warn({ session: sessionId, clientIp, size: data.size }, "receive:bare-line-ending");
       throw new MailError("receive", REPLIES.bareLineEnding);
     }
     if (!data.raw) {
-      log.info({ clientIp, size: data.size }, "receive:too-big");
+      log.info({ session: sessionId, clientIp, size: data.size }, "receive:too-big");
       throw new MailError("receive", REPLIES.messageTooBig);
     }
     if (data.hops > options.maxHops) {
-      log.warn({ clientIp, hops: data.hops }, "receive:loop");
+      log.warn({ session: sessionId, clientIp, hops: data.hops }, "receive:loop");
       throw new MailError("receive", REPLIES.mailLoop);
     }
     const targets = targetsOf.get(session.id) ?? [];
@@ -180,7 +181,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       receivedBy: options.nodeName,
     };
     const state = await spool.put(envelope, targets, data.raw);
-    log.info({ spoolId: state.id, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted");
+    log.info({ spoolId: state.id, session: sessionId, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted");
     observer.accepted(data.size);
     options.onSpooled?.(state);
     const { enhanced, message } = REPLIES.accepted;

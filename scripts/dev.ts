@@ -1,48 +1,78 @@
 /**
  * `npm run dev`: the whole service locally (see scripts/stack/stack.ts), with the README's ports:
  * Worker http://127.0.0.1:8787, mx1 127.0.0.1:2525, mx2 127.0.0.1:2526, sink 127.0.0.1:2600 writing
- * `.data/outbox/<id>.eml` + `<id>.json`. Seeds a demo account, prints what to send where, and stops
- * everything it started on Ctrl-C.
+ * `.data/outbox/<id>.eml` + `<id>.json`, simulator 127.0.0.1:3900. Seeds a demo account, prints what
+ * to send where, restarts a bridge that dies, and stops everything it started on Ctrl-C.
+ *
+ * Environment: DEV_PORT_OFFSET (added to every port, to run a second copy beside the first),
+ * DEV_DATABASE_NAME (default `veilmail_dev_<hash of this checkout's path>`, so two checkouts on one
+ * machine never share a database).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { DATA_DIR, STACK_FILE } from "./stack/files.js";
-import { startStack } from "./stack/stack.js";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { DATA_DIR, ROOT, STACK_FILE } from "./stack/files.js";
+import { type Stack, startStack } from "./stack/stack.js";
 
 const SHARED_DOMAIN = "veilmail.test";
+const offset = Number(process.env.DEV_PORT_OFFSET ?? 0);
+const dbName = process.env.DEV_DATABASE_NAME ?? `veilmail_dev_${createHash("sha1").update(ROOT).digest("hex").slice(0, 8)}`;
+const say = (s: string) => process.stdout.write(`${s}\n`);
+
+/** Restarts a bridge that exits while the stack is up (as systemd would on a VPS). */
+function supervise(stack: Stack, stopping: () => boolean): void {
+  for (const name of ["mx1", "mx2"] as const) {
+    const watch = (): void => {
+      void stack.bridges[name].exited.then(async (code) => {
+        if (stopping()) return;
+        say(`bridge ${name} exited (${code ?? "killed"}); restarting it on the same spool…`);
+        await stack.restartBridge(name).then(
+          () => { say(`bridge ${name} is back on 127.0.0.1:${stack.bridges[name].port}`); watch(); },
+          (err: Error) => say(`bridge ${name} could not restart: ${err.message}`),
+        );
+      });
+    };
+    watch();
+  }
+}
 
 async function main(): Promise<void> {
-  process.stdout.write("starting Veilmail locally…\n");
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50000) throw new Error("DEV_PORT_OFFSET must be a whole number from 0 to 50000");
+  say("starting Veilmail locally…");
   const stack = await startStack({
     dataDir: DATA_DIR,
-    dbName: process.env.DEV_DATABASE_NAME ?? "veilmail_dev",
+    dbName,
     dropDatabaseOnStop: false,
-    ports: { worker: 8787, mx1: 2525, mx2: 2526, sink: 2600, simulator: 3900 },
+    ports: { worker: 8787 + offset, mx1: 2525 + offset, mx2: 2526 + offset, sink: 2600 + offset, simulator: 3900 + offset },
     sharedDomain: SHARED_DOMAIN,
     demo: { username: "demo", recipient: "demo@example.com", password: "demo-password-1" },
   });
   mkdirSync(STACK_FILE.slice(0, STACK_FILE.lastIndexOf("/")), { recursive: true });
-  writeFileSync(STACK_FILE, JSON.stringify(stack.info, null, 2));
+  // It holds the admin secret: readable by this user only, and removed however the process ends.
+  writeFileSync(STACK_FILE, JSON.stringify(stack.info, null, 2), { mode: 0o600 });
+  chmodSync(STACK_FILE, 0o600);
+  process.on("exit", () => rmSync(STACK_FILE, { force: true }));
   const demo = stack.demo!;
-  process.stdout.write(`
-Veilmail is running.
+  const mx1 = stack.info.mx[0]!.port;
+  say(`
+Veilmail is running (database ${dbName}).
   Worker (dashboard, API, internal API)  ${stack.info.workerUrl}
-  MX bridges                             mx1 127.0.0.1:${stack.info.mx[0]!.port} (primary), mx2 127.0.0.1:${stack.info.mx[1]!.port} (backup)
+  MX bridges                             mx1 127.0.0.1:${mx1} (primary), mx2 127.0.0.1:${stack.info.mx[1]!.port} (backup)
   Development sink                       127.0.0.1:${stack.info.sinkPort} → ${stack.info.outboxDir}/<id>.eml
   Demo account                           ${demo.username} (recipient ${demo.recipient}, password ${demo.password})
 
 Send a first message (any local part works: the username's catch-all creates the alias):
-  swaks --server 127.0.0.1:2525 --from alice@sender.example --to ${demo.sampleAlias} --header "Subject: hello"
+  swaks --server 127.0.0.1:${mx1} --from alice@sender.example --to ${demo.sampleAlias} --header "Subject: hello"
 
 Then look in ${stack.info.outboxDir}/ for the forwarded, DKIM-signed message.
 Operator commands: npm run admin -- help     Stop: Ctrl-C
 `);
   let stopping = false;
+  supervise(stack, () => stopping);
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write("\nstopping…\n");
+    say("\nstopping…");
     await stack.stop();
-    rmSync(STACK_FILE, { force: true });
     process.exit(0);
   };
   // Before wrangler's own handlers, which exit the process as soon as the Worker is disposed.
@@ -52,5 +82,8 @@ Operator commands: npm run admin -- help     Stop: Ctrl-C
 
 main().catch((err: Error) => {
   process.stderr.write(`npm run dev failed: ${err.message}\n`);
+  if (/EADDRINUSE/.test(err.message)) {
+    process.stderr.write("a port is taken (another `npm run dev`?): stop it, or set DEV_PORT_OFFSET=100 to use other ports\n");
+  }
   process.exit(1);
 });

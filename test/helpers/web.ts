@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { mailOutbox } from "../../db/schema/index.js";
+import { mailOutbox, usernames } from "../../db/schema/index.js";
 
 export interface WebResponse {
   status: number;
@@ -97,3 +97,25 @@ export function linkIn(text: string, path: string): string {
 
 /** Text of the page without tags (for assertions on what a user reads). */
 export const textOf = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+
+/** A signed-up (through `/signup`), verified (through its mail link) and signed-in account. */
+export interface WebUser {
+  client: WebClient;
+  userId: string;
+  username: string;
+  email: string;
+  password: string;
+}
+
+/** Signs up `username` with `<username>@mailbox.example` and opens the verification link. */
+export async function signedInUser(baseUrl: string, db: Db, username: string, password = `${username}-password-1`): Promise<WebUser> {
+  const client = new WebClient(baseUrl);
+  const email = `${username}@mailbox.example`;
+  const res = await client.submit("/signup", { username, email, password, password_confirmation: password });
+  if (res.status !== 303) throw new Error(`sign-up of ${username} answered ${res.status}: ${textOf(res.html).slice(0, 300)}`);
+  const [mail] = await mailsTo(db, email, "verification");
+  const verified = await client.get(linkIn(mail!.textBody, "/recipients/verify?token="));
+  if (verified.status !== 200) throw new Error(`verification of ${email} answered ${verified.status}`);
+  const [row] = await db.select({ userId: usernames.userId }).from(usernames).where(eq(usernames.username, username));
+  return { client, userId: row!.userId!, username, email, password };
+}

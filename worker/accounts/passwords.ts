@@ -26,15 +26,19 @@ export const PASSWORD_RULE = { min: 8, max: 200 } as const;
 
 const fingerprint = async (hash: string | null) => (await sha256Hex(hash ?? "none")).slice(0, 16);
 
+/** True when `password` is the live account's password (re-authentication before sensitive changes). */
+export async function checkAccountPassword(db: Db, userId: string, password: string): Promise<boolean> {
+  const [user] = await db.select({ hash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).limit(1);
+  return Boolean(user?.hash) && (await verifyPassword(password, user!.hash!));
+}
+
 /**
  * Sets a new password after checking the current one; ends the user's other sessions.
  * @param keepSessionId the session making the change (stays signed in)
  * @throws ApiError VALIDATION `current_password` when it is wrong
  */
 export async function changePassword(db: Db, userId: string, input: { current: string; next: string }, keepSessionId: string | null, now: Date): Promise<void> {
-  const [user] = await db.select({ hash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).limit(1);
-  if (!user) throw new ApiError("NOT_FOUND", "Account not found");
-  if (!user.hash || !(await verifyPassword(input.current, user.hash))) throw new ApiError("VALIDATION", "The current password is not right.", "current_password");
+  if (!(await checkAccountPassword(db, userId, input.current))) throw new ApiError("VALIDATION", "The current password is not right.", "current_password");
   await db.update(users).set({ passwordHash: await hashPassword(input.next), updatedAt: now }).where(eq(users.id, userId));
   await deleteOtherSessions(db, userId, keepSessionId);
 }

@@ -2,7 +2,7 @@
  * API tokens of an account: create (the plain token is returned once), authenticate, touch, revoke.
  * Only the SHA-256 of a token is stored (worker/auth/tokens.ts).
  */
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { apiTokens, users } from "../../db/schema/index.js";
 import { newApiToken } from "../auth/tokens.js";
@@ -77,4 +77,9 @@ export async function getApiToken(db: Db, userId: string, tokenId: string): Prom
 /** Revokes (deletes) a token of `userId`; a token already gone is not an error. */
 export async function revokeApiToken(db: Db, userId: string, tokenId: string): Promise<void> {
   await db.delete(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
+}
+
+/** The API tokens of `userId` (names and dates; never the tokens), newest first. */
+export async function listApiTokens(db: Db, userId: string): Promise<(typeof apiTokens.$inferSelect)[]> {
+  return db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
 }

@@ -37,8 +37,12 @@ export function webErrorPage(err: Error, c: Context<WebEnv>): Response | Promise
   } else if (isDatabaseUnavailable(err)) {
     status = 503;
     message = "The service is temporarily unavailable. Please try again in a minute.";
-  } else {
-    console.error(JSON.stringify({ level: "error", msg: "page failed", path: c.req.path, error: err.message.split("\nparams:")[0] }));
+  }
+  if (status >= 500) {
+    // drizzle puts bound parameters (addresses, hashes) in its message: log the driver's cause instead.
+    const cause = (err as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? cause.message : err.message.split("\nparams:")[0];
+    console.error(JSON.stringify({ level: "error", msg: "page failed", path: c.req.path, error: detail }));
   }
   if (!c.var.config) return c.text(`${TITLES[status]}: ${message}`, status);
   if (!c.var.csrfToken) c.set("csrfToken", "");

@@ -36,6 +36,8 @@ const headers = secureHeaders({
 const binding = (c: Context<WebEnv>, visitor: string) => (c.var.session ? `s:${c.var.session.id}` : `v:${visitor}`);
 
 const sessionAndCsrf = createMiddleware<WebEnv>(async (c, next) => {
+  // A router at `/settings` also matches `/settings/tokens`: run once per request however many match.
+  if (c.var.csrfToken !== undefined) return next();
   const { config, db } = c.var;
   const now = new Date();
   const token = readCookie(c, SESSION_COOKIE);

@@ -22,6 +22,11 @@ import { login2faRoutes } from "./pages/login-2fa.js";
 import { loginRoutes, logoutRoutes } from "./pages/login.js";
 import { newsletterRoutes } from "./pages/newsletter.js";
 import { passwordRoutes } from "./pages/password.js";
+import { deleteAccountRoutes } from "./pages/settings/delete.js";
+import { settingsRoutes } from "./pages/settings/general.js";
+import { passwordSettingsRoutes } from "./pages/settings/password.js";
+import { tokenRoutes } from "./pages/settings/tokens.js";
+import { twoFactorRoutes } from "./pages/settings/two-factor.js";
 import { signupRoutes } from "./pages/signup.js";
 
 /** Adds every dashboard router to `app`. */
@@ -36,4 +41,9 @@ export function mountWeb(app: Hono<AppEnv>): void {
   app.route("/newsletter", newsletterRoutes);
   app.route(VERIFY_PATH, recipientVerifyRoutes);
   app.route("/dashboard", dashboardRoutes);
+  app.route("/settings/password", passwordSettingsRoutes);
+  app.route("/settings/2fa", twoFactorRoutes);
+  app.route("/settings/tokens", tokenRoutes);
+  app.route("/settings/delete", deleteAccountRoutes);
+  app.route("/settings", settingsRoutes);
 }

@@ -16,6 +16,13 @@ export function webRouter(): Hono<WebEnv> {
   return router;
 }
 
+/** A router whose every route needs a signed-in user ({@link requireUser}). */
+export function userRouter(): Hono<WebEnv> {
+  const router = webRouter();
+  router.use(requireUser);
+  return router;
+}
+
 /** A same-site path to continue to after login, or the dashboard (no open redirects). */
 export function safeNext(next: string | undefined | null): string {
   return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : "/dashboard";

@@ -11,6 +11,7 @@ import { aliasRecipients, aliases, domains, recipients, users } from "../../db/s
 import { isDuplicateKey } from "../db-errors.js";
 import { parseAddress } from "../domain/address.js";
 import { ALIAS_FORMATS, type AliasFormat, generateLocalPart, parseCustomLocalPart } from "../domain/alias-format.js";
+import { isReservedSharedLocalPart } from "../domain/reserved-local-parts.js";
 import { ApiError } from "../errors.js";
 import { domainOptions } from "./domains.js";
 import { reserveAliasCreation } from "./rate-limits.js";
@@ -67,6 +68,9 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
   if (format === "custom") {
     const parsed = parseCustomLocalPart(input.localPart ?? "");
     if ("error" in parsed) throw new ApiError("VALIDATION", `The local part ${parsed.error}.`, "local_part");
+    if (option.kind === "shared" && isReservedSharedLocalPart(parsed.local)) {
+      throw new ApiError("VALIDATION", "The local part is reserved for the service.", "local_part");
+    }
     custom = parsed;
   }
   const recipientIds = [...new Set(input.recipientIds ?? [])];

@@ -17,8 +17,11 @@
  *   longer verify, and we sign ourselves), Return-Path, Delivered-To, Feedback-ID (ours replaces it), any
  *   X-Veilmail-* (forgery), Sender (recorded in X-Veilmail-Original-Sender-Header: a Sender naming the real
  *   correspondent would invite replying around the alias), lines that are no header field.
+ * - Rewritten: fields that make the recipient's mail program write to an address by itself (read-receipt
+ *   requests, Mail-Followup-To, List-* `mailto:` links): each address becomes its reverse alias
+ *   (./action-headers.ts), so the user's real address never writes to the sender directly.
  * - Kept: everything else, including Message-ID, Date, In-Reply-To, References, Subject, MIME headers,
- *   Received, List-*; Message-ID (`<randomId@alias domain>`) and Date are added when missing.
+ *   Received, List-Id and the https links of List-*; Message-ID (`<randomId@alias domain>`) and Date are added when missing.
  * - Added at the end: X-Veilmail-Original-Sender (envelope MAIL FROM, `<>` for the null sender),
  *   X-Veilmail-Original-From / -Reply-To / -To / -Cc / -Sender-Header (each only when the original had it),
  *   and `Feedback-ID: F:<aliasId>:veilmail`.
@@ -26,6 +29,7 @@
 import type { ForwardPlan } from "../../common/internal-api.js";
 import { encodeReverseAlias, splitAddress } from "../../common/reverse-alias.js";
 import type { TransformContext } from "../mail/types.js";
+import { isActionField, rewriteActionField } from "./action-headers.js";
 import { applyBanner } from "./banner.js";
 import { displayFrom } from "./display.js";
 import { addressField, fold, passField, rfc5322Date, unstructuredField } from "./header-format.js";
@@ -116,6 +120,11 @@ export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: Forward
     if (replacement) {
       if (!done.has(field.key)) out.push(...replacement.filter((r): r is string => r !== null));
       done.add(field.key);
+      continue;
+    }
+    if (isActionField(field.key)) {
+      const rewritten = rewriteActionField(field, reverse, isAlias, eol);
+      if (rewritten) out.push(rewritten);
       continue;
     }
     const passed = passField(field, eol);

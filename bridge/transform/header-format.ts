@@ -28,6 +28,9 @@ export function fold(name: string, value: string, eol: string): string {
   return mimeFuncs.foldLines(`${name}: ${value}`, FOLD_AT).replace(/\r\n/g, eol);
 }
 
+/** Longest display name written (characters); RFC 5322 sets no limit, the 998-octet line does. */
+export const MAX_DISPLAY_NAME = 120;
+
 /**
  * An address field (From, To, Cc, Reply-To, Sender) from mailboxes: display names quoted or RFC 2047
  * encoded as needed, addresses in angle brackets when they carry specials (a quoted local part).
@@ -35,7 +38,11 @@ export function fold(name: string, value: string, eol: string): string {
  * @example addressField('To', [{ name: 'Jürgen', address: 'j@b.de' }], '\r\n') // 'To: =?UTF-8?Q?J=C3=BCrgen?= <j@b.de>'
  */
 export function addressField(name: string, mailboxes: Mailbox[], eol: string): string {
-  const value = MimeNode.encodeHeaderValue(name, mailboxes.map((m) => ({ name: m.name, address: m.address })));
+  // A display name is shown, never parsed: longer ones are cut so that no line can pass 998 octets.
+  const shortName = (n: string): string => (n.length > MAX_DISPLAY_NAME ? `${n.slice(0, MAX_DISPLAY_NAME - 3)}...` : n);
+  // Encoded as nodemailer encodes To: it knows only the standard names as address fields, and every
+  // address field (RFC 5322 §3.6.2-3, RFC 8098 §2.1 …) has the same syntax.
+  const value = MimeNode.encodeHeaderValue("To", mailboxes.map((m) => ({ name: shortName(m.name), address: m.address })));
   return fold(name, value, eol);
 }
 

@@ -35,6 +35,7 @@ const CASES: GoldenCase[] = [
   { name: "no-to-no-message-id", envelope: { mailFrom: "" }, repliesTo: "robot@alerts.example" },
   { name: "use-reply-to", display: { useReplyTo: true }, repliesTo: "jane.doe@example.org" },
   { name: "long-headers", repliesTo: "long@example.org" },
+  { name: "action-headers", repliesTo: "news@tracker.example" },
 ];
 
 async function forward(c: GoldenCase): Promise<{ incoming: Buffer; output: Buffer }> {
@@ -83,3 +84,23 @@ describe("forward transform golden files", () => {
     });
   }
 });
+
+describe("fields that make the recipient's mail program write by itself", () => {
+  it("carry only reverse aliases (or the alias), never an address of the sender's choosing", async () => {
+    const { output } = await forward(CASES.find((c) => c.name === "action-headers")!);
+    const parsed = await parseHeaderFields(output);
+    const actionKeys = ["disposition-notification-to", "return-receipt-to", "x-confirm-reading-to", "mail-followup-to", "mail-reply-to", "errors-to", "list-unsubscribe", "list-post", "list-help"];
+    for (const key of actionKeys) {
+      const field = parsed.fields.find((f) => f.key === key);
+      expect(field, key).toBeDefined();
+      const addresses = [...field!.value.matchAll(/[^\s<>:,"]+@[^\s<>?,"]+/g)].map((m) => m[0]);
+      expect(addresses.length, key).toBeGreaterThan(0);
+      for (const address of addresses) expect(address, `${key}: ${address}`).toMatch(/@johndoe\.veil\.example$/);
+    }
+    const unsubscribe = parsed.fields.find((f) => f.key === "list-unsubscribe")!.value;
+    expect(unsubscribe).toContain("<mailto:shopping+unsub+42=tracker.example@johndoe.veil.example?subject=unsubscribe>");
+    expect(unsubscribe).toContain("<https://tracker.example/u/42>");
+    expect(parsed.fields.find((f) => f.key === "list-help")!.value).toBe("<mailto:shopping+help=tracker.example@johndoe.veil.example>");
+  });
+});
+

@@ -3,7 +3,7 @@
  * with 422, the user's input kept (never passwords) and a message next to each bad field.
  */
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { ApiError } from "../errors.js";
 
 /** Field name → message. */
@@ -51,6 +51,14 @@ export function fieldErrorsFrom(err: unknown, fieldMap: Record<string, string> =
     return { [field]: message };
   }
   throw err;
+}
+
+/**
+ * A multi-valued field (checkboxes with one name): one ticked box posts a single value, none posts
+ * nothing; both become arrays here.
+ */
+export function listField<T extends z.ZodType<string>>(item: T, max: number, message: string) {
+  return z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(max, message));
 }
 
 /** Checkbox value → boolean. */

@@ -15,6 +15,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../types.js";
 import { assetRoutes } from "./assets/routes.js";
+import { aliasRoutes } from "./pages/aliases/edit.js";
 import { dashboardRoutes } from "./pages/dashboard.js";
 import { VERIFY_PATH, recipientVerifyRoutes } from "./pages/recipient-verify.js";
 import { landingRoutes } from "./pages/landing.js";
@@ -41,6 +42,7 @@ export function mountWeb(app: Hono<AppEnv>): void {
   app.route("/newsletter", newsletterRoutes);
   app.route(VERIFY_PATH, recipientVerifyRoutes);
   app.route("/dashboard", dashboardRoutes);
+  app.route("/aliases", aliasRoutes);
   app.route("/settings/password", passwordSettingsRoutes);
   app.route("/settings/2fa", twoFactorRoutes);
   app.route("/settings/tokens", tokenRoutes);

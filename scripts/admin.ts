@@ -13,7 +13,7 @@ import { loadTarget } from "./admin/target.js";
 class UsageError extends Error {}
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name} ${c.usage}`.padEnd(70) + c.summary);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name} ${c.usage}\n      ${c.summary}`);
   return `usage: npm run admin -- <command> [args] [--json]\n\ncommands:\n${lines.join("\n")}\n`;
 }
 
@@ -43,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: Error) => {
-    process.stderr.write(`error: ${err.message}\n`);
+    // With --json, errors are JSON too (still on stderr), so scripts can read them.
+    if (process.argv.includes("--json")) process.stderr.write(`${JSON.stringify({ error: err.message, usage: err instanceof UsageError })}\n`);
+    else process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

@@ -88,7 +88,7 @@ describe("another account's ids are 404 and change nothing", () => {
 
 describe("tokens", () => {
   it("missing, malformed, unknown → 401 {message}", async () => {
-    for (const headers of [{}, { Authorization: "Bearer" }, { Authorization: `Basic ${btoa("x:y")}` }, { Authorization: `Bearer vm${"0".repeat(46)}` }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: "Bearer" }, { Authorization: `Basic ${btoa("x:y")}` }, { Authorization: `Bearer vm${"0".repeat(46)}` }]) {
       const res = await t.req("GET", "/api/v1/aliases", { headers });
       expect([res.status, res.json]).toEqual([401, { message: "Unauthenticated." }]);
     }

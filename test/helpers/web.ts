@@ -96,7 +96,7 @@ export function linkIn(text: string, path: string): string {
 }
 
 /** Text of the page without tags (for assertions on what a user reads). */
-export const textOf = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+export const textOf = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ");
 
 /** A signed-up (through `/signup`), verified (through its mail link) and signed-in account. */
 export interface WebUser {

@@ -29,6 +29,10 @@ import { passwordSettingsRoutes } from "./pages/settings/password.js";
 import { tokenRoutes } from "./pages/settings/tokens.js";
 import { twoFactorRoutes } from "./pages/settings/two-factor.js";
 import { signupRoutes } from "./pages/signup.js";
+import { domainRoutes } from "./pages/things/domains.js";
+import { failedRoutes } from "./pages/things/failed.js";
+import { recipientRoutes } from "./pages/things/recipients.js";
+import { usernameRoutes } from "./pages/things/usernames.js";
 
 /** Adds every dashboard router to `app`. */
 export function mountWeb(app: Hono<AppEnv>): void {
@@ -43,6 +47,10 @@ export function mountWeb(app: Hono<AppEnv>): void {
   app.route(VERIFY_PATH, recipientVerifyRoutes);
   app.route("/dashboard", dashboardRoutes);
   app.route("/aliases", aliasRoutes);
+  app.route("/recipients", recipientRoutes);
+  app.route("/usernames", usernameRoutes);
+  app.route("/domains", domainRoutes);
+  app.route("/failed-deliveries", failedRoutes);
   app.route("/settings/password", passwordSettingsRoutes);
   app.route("/settings/2fa", twoFactorRoutes);
   app.route("/settings/tokens", tokenRoutes);

@@ -10,6 +10,7 @@ export interface CurrentUser {
   /** The default recipient's address (the account's e-mail). */
   email: string;
   emailVerified: boolean;
+  defaultRecipientId: string | null;
   plan: string;
 }
 

@@ -10,6 +10,7 @@ import { getAlias, updateAlias } from "../../../accounts/aliases.js";
 import { listRecipients } from "../../../accounts/recipients.js";
 import { nowSeconds } from "../../../db-errors.js";
 import { setFlash } from "../../cookies.js";
+import { flashOutcome } from "../things/outcome.js";
 import { type FieldErrors, type FormValues, fieldErrorsFrom, listField, readForm } from "../../forms.js";
 import { render } from "../../layout.js";
 import { currentUser, userRouter } from "../../router.js";
@@ -62,17 +63,9 @@ async function editPage(c: Context<WebEnv>, id: string, form: { values?: FormVal
   return render(c, a.email, body, { status: form.errors ? 422 : 200 });
 }
 
-/** Runs a switch, then goes back to the list page it was posted from, with a message. */
+/** Runs a switch, then goes back to the list page it was posted from (its `back` field), with a message. */
 async function act(c: Context<WebEnv>, run: (userId: string, id: string) => Promise<string>) {
-  const user = currentUser(c);
-  const body = await c.req.parseBody();
-  try {
-    setFlash(c, { kind: "ok", text: await run(user.id, c.req.param("id") ?? "") });
-  } catch (err) {
-    const errors = fieldErrorsFrom(err);
-    setFlash(c, { kind: "error", text: Object.values(errors)[0] ?? "That did not work." });
-  }
-  return c.redirect(backTo(body.back), 303);
+  return flashOutcome(c, backTo((await c.req.parseBody()).back), run);
 }
 
 export const aliasRoutes = userRouter()

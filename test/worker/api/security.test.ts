@@ -144,6 +144,11 @@ describe("always JSON, never a redirect", () => {
     expect([sl.status, sl.json]).toEqual([404, { error: "Not Found." }]);
   });
 
+  it("a body over 64 KiB is 413 {message}, read or not", async () => {
+    const res = await t.req("POST", "/api/v1/aliases", { headers: as(jane), body: { domain: "share.test", description: "x".repeat(70_000) } });
+    expect([res.status, res.json]).toEqual([413, { message: "The request body is too large." }]);
+  });
+
   it("bad JSON is 400 {message}; validation is 422 {message, errors} naming every field", async () => {
     const bad = await t.req("POST", "/api/v1/aliases", { headers: as(jane), body: "{not json" });
     expect([bad.status, typeof bad.json.message]).toEqual([400, "string"]);

@@ -44,9 +44,17 @@ function emptyToNull(value: unknown): unknown {
   return value;
 }
 
-/** Reads the JSON body (an absent or empty body is `{}`). @throws ApiError BAD_REQUEST when not JSON */
+/** The largest request body the API reads (the biggest real one, a bulk request, is about 1 KB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads the JSON body (an absent or empty body is `{}`).
+ * @throws ApiError PAYLOAD_TOO_LARGE over {@link MAX_BODY_BYTES}; BAD_REQUEST when not JSON
+ */
 export async function readJsonBody(c: Context): Promise<unknown> {
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", "The request body is too large.");
   const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", "The request body is too large.");
   if (text.trim() === "") return {};
   try {
     return emptyToNull(JSON.parse(text));

@@ -137,6 +137,12 @@ describe("always JSON, never a redirect", () => {
     expect(res.headers.get("location")).toBeNull();
   });
 
+  it("no dashboard session or cookie rides along with API answers", async () => {
+    for (const res of [await t.req("GET", "/api/v1/aliases", { headers: as(jane) }), await t.req("GET", "/api/v1/aliases", { headers: { Accept: "text/html" } })]) {
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+  });
+
   it("unknown routes under /api and //api are 404 JSON in the right dialect", async () => {
     const addy = await t.req("GET", "/api/v1/nope", { headers: { ...as(jane), Accept: "text/html" } });
     const sl = await t.req("GET", "//api/nope", { headers: { Accept: "text/html" } });

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aliases } from "../../../db/schema/index.js";
+import { aliases, apiTokens } from "../../../db/schema/index.js";
 import { type Account, type ApiTest, extensionHeaders, startApiTest } from "./support.js";
 
 let t: ApiTest;
@@ -92,6 +92,16 @@ describe("tokens", () => {
       const res = await t.req("GET", "/api/v1/aliases", { headers });
       expect([res.status, res.json]).toEqual([401, { message: "Unauthenticated." }]);
     }
+  });
+
+  it("a used token gets last_used_at (written after the answer, at most every 5 minutes)", async () => {
+    const { id, token } = await t.admin<{ id: string; token: string }>("tokens", { username: "jane", name: "touched" });
+    const used = async () => (await t.w.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.id, id)))[0]!.at;
+    expect(await used()).toBeNull();
+    expect((await t.req("GET", "/api/v1/app-version", { headers: extensionHeaders(token) })).status).toBe(200);
+    let at: Date | null = null;
+    for (let i = 0; i < 50 && !at; i++) { at = await used(); if (!at) await new Promise((r) => setTimeout(r, 100)); }
+    expect(Math.abs(at!.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it("expired → 401", async () => {

@@ -90,15 +90,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (!existsSync(dkimKeyFile)) writeFileSync(dkimKeyFile, generateDkimKey().privateKey, { mode: 0o600 });
 
     const secrets = { mx1: secret(), mx2: secret(), admin: secret() };
+    // The port is chosen before the Worker starts: APP_URL (links in the mail it sends) must name it.
+    const workerPort = opts.ports.worker || await freePort();
     const workerVars = {
       DATABASE_URL: sim.url,
       BRIDGE_SECRETS: `mx1=${secrets.mx1},mx2=${secrets.mx2}`,
       ADMIN_SECRET: secrets.admin,
-      APP_URL: `http://127.0.0.1:${opts.ports.worker}`,
+      APP_URL: `http://127.0.0.1:${workerPort}`,
     };
-    let worker = await startLocalWorker(workerVars, opts.ports.worker);
-    const workerPort = Number(new URL(worker.url).port);
-    workerVars.APP_URL = worker.url;
+    let worker = await startLocalWorker(workerVars, workerPort);
     cleanups.push(() => worker.stop());
 
     const sinkControl: Stack["sinkControl"] = { respond: undefined };

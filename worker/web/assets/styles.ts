@@ -19,7 +19,7 @@ nav a{text-decoration:none}nav a[aria-current=page]{font-weight:700;text-decorat
 .who{margin-left:auto;display:flex;gap:.75rem;align-items:center;color:var(--muted)}
 main{max-width:72rem;margin:0 auto;padding:1.25rem}
 footer{max-width:72rem;margin:2rem auto;padding:0 1.25rem;color:var(--muted);font-size:.9rem}
-h1{font-size:1.6rem;margin:.25rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h1{font-size:1.6rem;margin:.25rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}.card>h2:first-child,.card>:first-child>h2:first-child{margin-top:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem;margin:0 0 1rem}
 .narrow{max-width:28rem}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr))}

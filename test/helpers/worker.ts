@@ -19,8 +19,11 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-/** @param vars extra Worker bindings (e.g. `LOGIN_LIMIT_PER_ACCOUNT`, `DOH_URL`), as plain text */
-export async function startTestWorker(vars: Record<string, string> = {}): Promise<TestWorker> {
+/**
+ * @param vars extra Worker bindings (e.g. `LOGIN_LIMIT_PER_ACCOUNT`, `DOH_URL`), as plain text
+ * @param port 0 for any free port; a fixed one when APP_URL must name it
+ */
+export async function startTestWorker(vars: Record<string, string> = {}, port = 0): Promise<TestWorker> {
   const database = await createTestDatabase();
   let worker: LocalWorker;
   try {
@@ -29,7 +32,7 @@ export async function startTestWorker(vars: Record<string, string> = {}): Promis
       BRIDGE_SECRETS: `mx1=${SECRETS.mx1},mx2=${SECRETS.mx2}`,
       ADMIN_SECRET: SECRETS.admin,
       ...vars,
-    });
+    }, port);
   } catch (err) {
     await database.close();
     throw err;

@@ -42,6 +42,8 @@ export async function canConnect(url: string): Promise<boolean> {
 /**
  * Starts (or reuses) the private server in `dir`.
  *
+ * @param options.port listen here instead of on a free port (to restart a stopped server where its
+ *   clients expect it, e.g. a test that takes the database away and brings it back)
  * @returns null when `mariadbd` / `mariadb-install-db` are not installed; otherwise the server URL
  *   (`mysql://root@127.0.0.1:PORT`, no database) and `stop()`, which stops the server only if this call
  *   started it (a reused server is left running for its other users).
@@ -49,6 +51,7 @@ export async function canConnect(url: string): Promise<boolean> {
  */
 export async function startPrivateMariadb(
   dir: string,
+  options: { port?: number } = {},
 ): Promise<{ serverUrl: string; stop(): Promise<void> } | null> {
   const mariadbd = findBinary("mariadbd") ?? findBinary("mysqld");
   const installDb = findBinary("mariadb-install-db") ?? findBinary("mysql_install_db");
@@ -68,7 +71,7 @@ export async function startPrivateMariadb(
     if (running) return { serverUrl: running, stop: async () => {} };
     const dataDir = join(dir, "data");
     if (!existsSync(join(dataDir, "mysql"))) await initDataDir(installDb, dataDir);
-    const port = await freePort();
+    const port = options.port ?? await freePort();
     const pid = await launch(mariadbd, dir, dataDir, port, deadline);
     await writeFile(join(dir, "port"), String(port));
     return { serverUrl: `mysql://root@127.0.0.1:${port}`, stop: () => stopServer(dir, pid) };

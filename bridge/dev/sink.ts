@@ -4,7 +4,8 @@
  * The .eml is written first and the .json renamed into place after it, so a .json file means the
  * message is complete. Ids sort by arrival.
  *
- * Tests can make it answer differently with `respond` (e.g. 451 once, then 250).
+ * Tests can make it answer differently with `respond` (e.g. 451 once, then 250), or hold a reply by
+ * returning a promise (a slow remote server, to stop the sending bridge in the middle of a session).
  *
  * Standalone: `tsx bridge/dev/sink.ts [--host 127.0.0.1] [--port 2600] [--dir .data/outbox]`
  */
@@ -33,9 +34,14 @@ export interface SinkOptions {
   dir: string;
   /**
    * Decides the reply at RCPT (`stage: "rcpt"`, `rcptTo` set) and at the end of DATA (`stage: "data"`);
-   * return nothing to accept. `count` is how many DATA commands the sink has seen so far (1 = first).
+   * return nothing to accept, or a promise to hold the reply. `count` is how many DATA commands the sink
+   * has seen so far (1 = first).
    */
-  respond?: (ctx: { stage: "rcpt" | "data"; envelope: SinkEnvelope; rcptTo?: string; count: number }) => SinkReply | undefined;
+  respond?: (ctx: {
+    stage: "rcpt" | "data"; envelope: SinkEnvelope; rcptTo?: string; count: number;
+    /** At `data`: the message as received. */
+    message?: Buffer;
+  }) => SinkReply | undefined | Promise<SinkReply | undefined>;
 }
 
 export interface Sink {
@@ -65,8 +71,10 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     hideENHANCEDSTATUSCODES: true,
     logger: false,
     onRcptTo(address, session, callback) {
-      const reply = options.respond?.({ stage: "rcpt", envelope: envelopeOf(session), rcptTo: address.address, count });
-      callback(reply ? replyError(reply) : undefined);
+      Promise.resolve(options.respond?.({ stage: "rcpt", envelope: envelopeOf(session), rcptTo: address.address, count })).then(
+        (reply) => callback(reply ? replyError(reply) : undefined),
+        (err: Error) => callback(err),
+      );
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -75,11 +83,11 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       stream.on("end", () => {
         count += 1;
         const envelope = envelopeOf(session);
-        const reply = options.respond?.({ stage: "data", envelope, count });
-        if (reply) return callback(replyError(reply));
         const id = `${Date.now().toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
         const base = path.join(options.dir, id);
         (async () => {
+          const reply = await options.respond?.({ stage: "data", envelope, count, message: Buffer.concat(chunks) });
+          if (reply) throw replyError(reply);
           await writeFile(`${base}.eml`, Buffer.concat(chunks));
           await writeFile(`${base}.json.tmp`, JSON.stringify(envelope));
           await rename(`${base}.json.tmp`, `${base}.json`);

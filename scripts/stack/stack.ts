@@ -28,6 +28,8 @@ export interface StackOptions {
   demo: { username: string; recipient: string; password: string } | null;
   /** Extra environment for both bridges (e.g. a scaled-down RETRY_SCHEDULE in tests). */
   bridgeEnv?: Record<string, string>;
+  /** A MariaDB/MySQL server (`mysql://root@127.0.0.1:PORT`) to use instead of finding one (db/local.ts). */
+  serverUrl?: string;
 }
 
 export interface Stack {
@@ -76,7 +78,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const dirs = { outbox: `${opts.dataDir}/outbox`, spool: `${opts.dataDir}/spool`, keys: `${opts.dataDir}/dev`, logs: `${opts.dataDir}/logs` };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 
-    const server = await findServer();
+    const server = opts.serverUrl ? { serverUrl: opts.serverUrl, stop: async () => {} } : await findServer();
     cleanups.push(() => server.stop());
     const mysqlUrl = await ensureDatabase(server.serverUrl, opts.dbName);
     if (opts.dropDatabaseOnStop) cleanups.push(() => dropDatabase(server.serverUrl, opts.dbName));

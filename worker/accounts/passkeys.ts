@@ -1,26 +1,19 @@
 /**
- * WebAuthn passkeys and security keys as a second factor (W3C WebAuthn Level 3, through
- * @simplewebauthn/server): registration and login ceremonies, listing and removal. The challenge of a
+ * WebAuthn passkeys and security keys as a second factor (W3C WebAuthn Level 3, verified by
+ * worker/auth/webauthn/): registration and login ceremonies, listing and removal. The challenge of a
  * ceremony is kept on the browser's session row (worker/auth/sessions.ts) by the calling route; the
  * relying party is the dashboard's own origin (APP_URL), so its host must be a domain name or
  * `localhost` (WebAuthn refuses IP addresses as RP IDs).
  */
-import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-} from "@simplewebauthn/server";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { backupCodes, users, webauthnCredentials } from "../../db/schema/index.js";
 import { fromBase64Url, toBase64Url } from "../auth/keys.js";
+import { type RelyingParty, creationOptions, requestOptions, verifyAuthentication, verifyRegistration } from "../auth/webauthn/ceremonies.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 
-/** The relying party: `id` the host of APP_URL, `origin` its origin, `name` the product name. */
-export interface RelyingParty {
-  id: string;
-  origin: string;
-  name: string;
-}
+export type { RelyingParty };
 
 /** The relying party for an APP_URL. */
 export function relyingParty(appUrl: string, appName: string): RelyingParty {
@@ -35,23 +28,22 @@ export function listPasskeys(db: Db, userId: string): Promise<PasskeyRow[]> {
   return db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)).orderBy(webauthnCredentials.createdAt);
 }
 
+const transportsOf = (k: PasskeyRow) => (k.transports ? k.transports.split(",") : []);
+
 /** Options for `navigator.credentials.create()`; its `challenge` must be stored with the session. */
 export async function registrationOptions(db: Db, user: { id: string; username: string }, rp: RelyingParty) {
   const existing = await listPasskeys(db, user.id);
-  return generateRegistrationOptions({
-    rpName: rp.name, rpID: rp.id, userName: user.username, userID: new TextEncoder().encode(user.id),
-    attestationType: "none",
-    excludeCredentials: existing.map((k) => ({ id: k.credentialId, transports: k.transports ? k.transports.split(",") : [] })),
-    authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
-  });
+  return creationOptions(rp, { id: user.id, name: user.username }, existing.map((k) => ({ id: k.credentialId, transports: transportsOf(k) })));
 }
 
-function parseResponse(json: string): unknown {
+function parseResponse(json: string): Record<string, unknown> {
   try {
-    return JSON.parse(json);
+    const value = JSON.parse(json);
+    if (value && typeof value === "object") return value;
   } catch {
-    throw new ApiError("VALIDATION", "The passkey answer could not be read.", "response");
+    // fall through
   }
+  throw new ApiError("VALIDATION", "The passkey answer could not be read.", "response");
 }
 
 /**
@@ -61,22 +53,17 @@ function parseResponse(json: string): unknown {
 export async function registerPasskey(
   db: Db, userId: string, input: { response: string; name: string; expectedChallenge: string }, rp: RelyingParty, now: Date,
 ): Promise<void> {
-  let result;
+  let credential;
   try {
-    result = await verifyRegistrationResponse({
-      response: parseResponse(input.response) as Parameters<typeof verifyRegistrationResponse>[0]["response"],
-      expectedChallenge: input.expectedChallenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false,
-    });
+    credential = await verifyRegistration(parseResponse(input.response), input.expectedChallenge, rp);
   } catch (err) {
-    throw new ApiError("VALIDATION", `The passkey could not be verified: ${(err as Error).message}`, "response");
+    if (err instanceof ApiError) throw err;
+    throw new ApiError("VALIDATION", `The passkey could not be verified: ${(err as Error).message}.`, "response");
   }
-  if (!result.verified) throw new ApiError("VALIDATION", "The passkey could not be verified.", "response");
-  const { credential } = result.registrationInfo;
   try {
     await db.insert(webauthnCredentials).values({
       id: crypto.randomUUID(), userId, credentialId: credential.id, publicKey: toBase64Url(credential.publicKey),
-      counter: credential.counter, transports: credential.transports?.join(",").slice(0, 100) ?? null,
-      name: input.name, createdAt: now,
+      counter: credential.counter, transports: credential.transports.join(",").slice(0, 100) || null, name: input.name, createdAt: now,
     });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError("CONFLICT", "This passkey is already registered.", "response");
@@ -87,10 +74,7 @@ export async function registerPasskey(
 /** Options for `navigator.credentials.get()` listing the user's credentials; store its `challenge`. */
 export async function loginOptions(db: Db, userId: string, rp: RelyingParty) {
   const keys = await listPasskeys(db, userId);
-  return generateAuthenticationOptions({
-    rpID: rp.id, userVerification: "preferred",
-    allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: (k.transports ? k.transports.split(",") : []) as never })),
-  });
+  return requestOptions(rp, keys.map((k) => ({ id: k.credentialId, transports: transportsOf(k) })));
 }
 
 /**
@@ -98,19 +82,20 @@ export async function loginOptions(db: Db, userId: string, rp: RelyingParty) {
  * @returns true when it verifies (a credential of another user, a wrong challenge or origin: false)
  */
 export async function verifyPasskeyLogin(db: Db, userId: string, input: { response: string; expectedChallenge: string }, rp: RelyingParty, now: Date): Promise<boolean> {
-  const response = parseResponse(input.response) as Parameters<typeof verifyAuthenticationResponse>[0]["response"];
-  if (typeof response?.id !== "string") return false;
+  let response: Record<string, unknown>;
+  try {
+    response = parseResponse(input.response);
+  } catch {
+    return false;
+  }
+  if (typeof response.id !== "string") return false;
   const [key] = await db.select().from(webauthnCredentials)
     .where(and(eq(webauthnCredentials.credentialId, response.id), eq(webauthnCredentials.userId, userId))).limit(1);
   const publicKey = key ? fromBase64Url(key.publicKey) : null;
   if (!key || !publicKey) return false;
   try {
-    const result = await verifyAuthenticationResponse({
-      response, expectedChallenge: input.expectedChallenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false,
-      credential: { id: key.credentialId, publicKey: publicKey as Uint8Array<ArrayBuffer>, counter: key.counter, transports: key.transports?.split(",") ?? [] },
-    });
-    if (!result.verified) return false;
-    await db.update(webauthnCredentials).set({ counter: result.authenticationInfo.newCounter, lastUsedAt: now }).where(eq(webauthnCredentials.id, key.id));
+    const counter = await verifyAuthentication(response, input.expectedChallenge, rp, { id: key.credentialId, publicKey, counter: key.counter });
+    await db.update(webauthnCredentials).set({ counter, lastUsedAt: now }).where(eq(webauthnCredentials.id, key.id));
     return true;
   } catch {
     return false;

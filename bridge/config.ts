@@ -16,7 +16,7 @@
  * | MAX_RECIPIENTS          | `50`                        | accepted RCPTs per transaction; the next gets `452 4.5.3` |
  * | MAX_CLIENTS             | `200`                       | concurrent SMTP connections |
  * | MAX_CONNECTIONS_PER_IP  | `20`                        | concurrent SMTP connections from one client address |
- * | MAX_HOPS                | `50`                        | Received headers allowed before `554 5.4.6` (RFC 5321 §6.3) |
+ * | MAX_HOPS                | `30`                        | Received headers allowed before `554 5.4.6` (RFC 5321 §6.3; Postfix's hopcount_limit is 50, we stop loops sooner) |
  * | SMTP_SOCKET_TIMEOUT_MS  | `60000`                     | idle timeout of an inbound session |
  * | TLS_CERT_FILE           | (unset)                     | PEM certificate chain; STARTTLS is offered only when this and TLS_KEY_FILE are set |
  * | TLS_KEY_FILE            | (unset)                     | PEM private key for STARTTLS |
@@ -134,7 +134,7 @@ const EnvSchema = z.object({
   MAX_RECIPIENTS: int(1, 1000).default(50),
   MAX_CLIENTS: int(1, 100_000).default(200),
   MAX_CONNECTIONS_PER_IP: int(1, 100_000).default(20),
-  MAX_HOPS: int(1, 500).default(50),
+  MAX_HOPS: int(1, 500).default(30),
   SMTP_SOCKET_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),

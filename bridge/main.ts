@@ -13,10 +13,13 @@ import { pathToFileURL } from "node:url";
 import { type BridgeConfig, loadConfig } from "./config.js";
 import { createTransporterPool } from "./deliver/pool.js";
 import { createSmtpTransport } from "./deliver/smtp-transport.js";
-import { createResolver, type DnsResolver } from "./dns/resolver.js";
+import { createResolver, type DnsResolver, mailauthResolver } from "./dns/resolver.js";
 import { createLogger, type Logger } from "./log.js";
 import { createOutboxClient, type OutboxClient } from "./outbox/client.js";
 import { createOutboxPoller } from "./outbox/poller.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { createDataPolicy } from "./receive/data-policy.js";
+import { createReverseAliasClient, type ReverseAliasClient } from "./resolve/reverse-aliases.js";
 import type { AliasDirectory, Reporter, Signer, Transport } from "./mail/types.js";
 import { createHeartbeat } from "./ops/heartbeat.js";
 import { createMaintenanceGate } from "./ops/maintenance-gate.js";
@@ -43,7 +46,10 @@ export interface BridgeOverrides {
   reporter?: Reporter;
   /** The Worker's outbox (claim and ack of Worker-originated mail). */
   outbox?: OutboxClient;
+  /** DNS for delivery and for reply authentication (SPF, DKIM, DMARC). */
   resolver?: DnsResolver;
+  /** The Worker's reverse-alias tokens (`POST /internal/v1/reverse-aliases`). */
+  reverseAliases?: ReverseAliasClient;
   transport?: Transport;
   signer?: Signer;
   log?: Logger;
@@ -122,6 +128,12 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     held: () => gate.active(),
   });
 
+  const policy = createDataPolicy({
+    authenticate: createAuthenticator(mailauthResolver(resolver), config.hostname),
+    reverseAliases: overrides.reverseAliases ?? createReverseAliasClient(post, config.resolveTimeoutMs),
+    notifyAddress: config.notifyFrom.address,
+    log,
+  });
   const receiver = createReceiver({
     nodeName: config.nodeName,
     hostname: config.hostname,
@@ -133,6 +145,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     socketTimeoutMs: config.smtpSocketTimeoutMs,
     tls,
     directory,
+    policy,
     spool,
     log,
     onSpooled: () => runner.wake(),

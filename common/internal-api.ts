@@ -26,8 +26,11 @@ export const ResolveRequest = z.object({
 });
 export type ResolveRequest = z.infer<typeof ResolveRequest>;
 
-/** One real mailbox a forward goes to. */
-export const PlanRecipient = z.object({ id: z.string(), email: z.string() });
+/**
+ * One real mailbox a forward goes to. `returnPath` is the VERP address naming this copy (DESIGN §4);
+ * absent in plans made before VERP existed.
+ */
+export const PlanRecipient = z.object({ id: z.string(), email: z.string(), returnPath: z.string().optional() });
 export type PlanRecipient = z.infer<typeof PlanRecipient>;
 
 /**
@@ -49,8 +52,48 @@ export const ForwardPlan = z.object({
     useReplyTo: z.boolean(),
     aliasDescription: z.string().nullable(),
   }),
+  /**
+   * Recipients left out because their address is itself one of our aliases (a forwarding loop): the
+   * bridge records each and the owner is told; nothing is sent to them.
+   */
+  droppedRecipients: z.array(PlanRecipient).optional(),
 });
 export type ForwardPlan = z.infer<typeof ForwardPlan>;
+
+/**
+ * What the bridge needs for mail from the owner to a reverse alias (a reply, or a send when the message
+ * has no In-Reply-To; the two share the address form, so the bridge tells them apart at DATA).
+ */
+export const ReplyPlan = z.object({
+  aliasId: z.string(),
+  aliasEmail: z.string(),
+  userId: z.string(),
+  /** The correspondent the reverse alias stands for (the real address it goes to). */
+  destination: z.string(),
+  /** Display name for From: the alias's, else the username's, the custom domain's or the account's. */
+  fromName: z.string().nullable(),
+  /** `d=` of our DKIM signature (alias domain, or the shared domain for username subdomains). */
+  signingDomain: z.string(),
+  /** Lower-case addresses allowed to reply/send: the owner's verified recipients with `can_reply_send`. */
+  allowedSenders: z.array(z.string()),
+  /** Every address of the owner's recipients (verified or not): scrubbed from what goes out. */
+  ownerAddresses: z.array(z.string()),
+  /** VERP return path naming this outbound message. */
+  returnPath: z.string(),
+});
+export type ReplyPlan = z.infer<typeof ReplyPlan>;
+
+/** What a VERP address stands for: the outbound message that bounced (or got an auto-reply). */
+export const BounceInfo = z.object({
+  outboundId: z.string(),
+  emailType: z.enum(["F", "R", "S", "N"]),
+  aliasId: z.string().nullable(),
+  userId: z.string().nullable(),
+  recipientId: z.string().nullable(),
+  /** Where the bounced message had gone. */
+  destination: z.string(),
+});
+export type BounceInfo = z.infer<typeof BounceInfo>;
 
 /**
  * Maintenance mode as the Worker holds it (`npm run admin -- maintenance:on [--minutes N]`): while `on`,
@@ -94,7 +137,17 @@ export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 /** `POST /internal/v1/resolve` response. */
 export const ResolveResponse = z.discriminatedUnion("action", [
   z.object({ action: z.literal("forward"), reply: SmtpReply, plan: ForwardPlan }),
-  z.object({ action: z.literal("discard"), reply: SmtpReply, aliasId: z.string(), userId: z.string() }),
+  z.object({
+    action: z.literal("discard"), reply: SmtpReply, aliasId: z.string(), userId: z.string(),
+    /** `loop`: every recipient is one of our own aliases; the bridge records it and the owner is told. */
+    reason: z.enum(["inactive", "loop"]).optional(),
+  }),
+  z.object({ action: z.literal("reply"), reply: SmtpReply, plan: ReplyPlan }),
+  /**
+   * A VERP address of ours: a DSN is recorded as a failed delivery; anything else (an auto-reply) is
+   * forwarded with `plan` like mail to the alias, or dropped when `plan` is null.
+   */
+  z.object({ action: z.literal("bounce"), reply: SmtpReply, bounce: BounceInfo, plan: ForwardPlan.nullable() }),
   z.object({ action: z.literal("reject"), reply: SmtpReply }),
   /** `maintenance` is set when the deferral is maintenance mode (the bridge then also holds its queue). */
   z.object({ action: z.literal("defer"), reply: SmtpReply, maintenance: MaintenanceState.optional() }),
@@ -102,8 +155,12 @@ export const ResolveResponse = z.discriminatedUnion("action", [
 export type ResolveResponse = z.infer<typeof ResolveResponse>;
 export type ResolveAction = ResolveResponse["action"];
 
-/** Kinds of event a bridge reports. */
-export const EventKind = z.enum(["forwarded", "blocked", "failed"]);
+/**
+ * Kinds of event a bridge reports: `forwarded`, `replied`, `sent` (counters), `blocked` (inactive alias),
+ * `failed` (our delivery gave up), `bounced` (a DSN came back to a VERP address), `refused` (accepted and
+ * not sent: a reply that did not authenticate, a To/Cc that is no reverse alias, a loop).
+ */
+export const EventKind = z.enum(["forwarded", "replied", "sent", "blocked", "failed", "bounced", "refused"]);
 export type EventKind = z.infer<typeof EventKind>;
 
 /** One thing a bridge did with one message for one alias (and, for deliveries, one recipient). */
@@ -128,8 +185,29 @@ export const BridgeEvent = z.object({
   status: z.string().optional(),
   diagnostic: z.string().max(2000).optional(),
   bounceType: z.enum(["hard", "soft", "spam"]).optional(),
+  /** For `bounced`: the outbound message its VERP address named. */
+  outboundId: z.string().optional(),
+  /** For `refused`: why (`unauthenticated`, `sender-not-allowed`, `not-reverse-alias`, `loop`). */
+  reason: z.enum(["unauthenticated", "sender-not-allowed", "not-reverse-alias", "loop"]).optional(),
 });
 export type BridgeEvent = z.infer<typeof BridgeEvent>;
+
+/**
+ * `POST /internal/v1/reverse-aliases` body: token-form reverse aliases to issue (`encode`: for senders
+ * whose plain form does not fit, see common/reverse-alias.ts `needsToken`) and to look up (`decode`).
+ */
+export const ReverseAliasesRequest = z.object({
+  encode: z.array(z.object({ aliasId: z.string().max(64), sender: z.string().min(3).max(320) })).max(100).default([]),
+  decode: z.array(z.string().min(3).max(320)).max(100).default([]),
+});
+export type ReverseAliasesRequest = z.input<typeof ReverseAliasesRequest>;
+
+/** `POST /internal/v1/reverse-aliases` response; `sender` null: no such token. */
+export const ReverseAliasesResponse = z.object({
+  encoded: z.array(z.object({ aliasId: z.string(), sender: z.string(), address: z.string() })),
+  decoded: z.array(z.object({ address: z.string(), aliasId: z.string().nullable(), sender: z.string().nullable() })),
+});
+export type ReverseAliasesResponse = z.infer<typeof ReverseAliasesResponse>;
 
 /** `POST /internal/v1/events` body. */
 export const EventsRequest = z.object({ events: z.array(BridgeEvent).min(1).max(500) });
@@ -147,6 +225,8 @@ export type EventsResponse = z.infer<typeof EventsResponse>;
 export const OutboxClaimRequest = z.object({
   limit: z.number().int().min(1).max(100),
   leaseSeconds: z.number().int().min(10).max(3600),
+  /** The no-reply address's domain: the Worker issues each message a VERP return path there. */
+  verpDomain: z.string().max(253).optional(),
 });
 export type OutboxClaimRequest = z.infer<typeof OutboxClaimRequest>;
 

@@ -13,9 +13,10 @@
  *
  * Pure, no I/O; imported by the bridge and the Worker.
  *
- * Seam for a later issue: when {@link needsToken} is true (local part over 64 octets, RFC 5321
- * §4.5.3.1.1, or a non-ASCII sender) a short stored token should take the place of the plain form. For now
- * the plain form is encoded in every case.
+ * When {@link needsToken} is true (local part over 64 octets, RFC 5321 §4.5.3.1.1, or a non-ASCII sender)
+ * the short stored token form `<alias local>+t_<token>@<alias domain>` takes the place of the plain form
+ * ({@link encodeTokenReverseAlias}); the Worker keeps the token → sender table (`reverse_aliases`). The
+ * token form never holds `=`, so the two forms cannot be mistaken for each other.
  */
 
 /** RFC 5321 §4.5.3.1.1: maximum octets in a local part. */
@@ -154,4 +155,42 @@ function domainAllowed(domain: string, filter: AliasDomainFilter): boolean {
   if (typeof filter === "function") return filter(domain);
   for (const d of filter) if (d.toLowerCase() === domain) return true;
   return false;
+}
+
+const TOKEN_EXTENSION = /^t_([a-z2-7]{12})$/;
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+/** A new random token: 12 base32 characters (60 bits), e.g. `k3v7q2mxa9bd`. */
+export function newReverseAliasToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return [...bytes].map((b) => BASE32[b & 31]).join("");
+}
+
+/**
+ * The token form of a reverse alias.
+ * @throws TypeError as {@link encodeReverseAlias}, or for a token that is not 12 base32 characters
+ * @example encodeTokenReverseAlias('first@johndoe.example', 'k3v7q2mxa9bd') // 'first+t_k3v7q2mxa9bd@johndoe.example'
+ */
+export function encodeTokenReverseAlias(aliasEmail: string, token: string): string {
+  const alias = splitAddress(aliasEmail);
+  if (!alias || alias.local.includes("+") || !DOT_ATOM.test(alias.local)) {
+    throw new TypeError("encodeTokenReverseAlias: the alias must be a plain local@domain address without '+'");
+  }
+  if (!TOKEN_EXTENSION.test(`t_${token}`)) throw new TypeError("encodeTokenReverseAlias: bad token");
+  return `${alias.local}+t_${token}@${alias.domain.toLowerCase()}`;
+}
+
+/**
+ * Recognises the token form (case-insensitive).
+ * @returns the alias local part, alias domain (lower case) and token, or null for anything else
+ */
+export function decodeTokenReverseAlias(address: string, aliasDomains?: AliasDomainFilter): { aliasLocal: string; aliasDomain: string; token: string } | null {
+  const parts = splitAddress(address.trim());
+  if (!parts) return null;
+  const aliasDomain = parts.domain.toLowerCase();
+  if (aliasDomains && !domainAllowed(aliasDomain, aliasDomains)) return null;
+  const plus = parts.local.indexOf("+");
+  if (plus <= 0) return null;
+  const m = TOKEN_EXTENSION.exec(parts.local.slice(plus + 1).toLowerCase());
+  return m ? { aliasLocal: parts.local.slice(0, plus), aliasDomain, token: m[1]! } : null;
 }

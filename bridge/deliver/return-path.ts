@@ -1,21 +1,22 @@
 /**
  * The envelope sender (MAIL FROM) of a message we send. Bounces from the recipient's server come back
- * to this address, so it must be ours and must not reveal who sent the original.
+ * to this address, so it must be ours and must not reveal who sent the original: it is the VERP address
+ * the Worker issued for this copy (`b_<id>_<hmac>@<domain>`, DESIGN §4, common/verp.ts), which names
+ * exactly the message and destination that bounced.
  */
-import type { Target } from "../mail/types.js";
+import type { Delivery, Target } from "../mail/types.js";
 
 /**
- * Forwards: for now `bounces@<signing domain>` (aligned with our DKIM `d=`, so SPF/DMARC alignment is
- * possible); a later change replaces it with a VERP address `b_<id>_<hmac>@<domain>` (DESIGN §4) naming
- * the outbound message; keep every caller going through this function. Outbox messages carry theirs.
- * @param _spoolId the spool entry, for the VERP id later
+ * @param delivery the copy being sent (forwards carry one return path per recipient)
+ * @returns the VERP address; for a forward planned before VERP existed, `bounces@<signing domain>`
  * @throws TypeError for a target that delivers nothing
- * @example returnPathFor(target, state.id) // "bounces@example.com"
+ * @example returnPathFor(target, delivery) // "b_0b6f…_3f9c…@veilmail.test"
  */
-export function returnPathFor(target: Target, _spoolId: string): string {
+export function returnPathFor(target: Target, delivery: Delivery): string {
   switch (target.kind) {
-    case "forward": return `bounces@${target.plan.signingDomain}`;
+    case "forward": return delivery.recipient.returnPath ?? `bounces@${target.plan.signingDomain}`;
     case "notify": return target.returnPath;
+    case "reply": return target.plan.returnPath;
     default: throw new TypeError(`returnPathFor: a ${target.kind} target is not delivered`);
   }
 }

@@ -40,6 +40,10 @@ export const REPLIES = {
   dnsTemporary: r(451, "4.4.3", "Temporary DNS failure for the recipient domain"),
   /** No mail server of the recipient's domain had an address. */
   noRoute: r(451, "4.4.4", "No usable mail server for the recipient domain"),
+  /** A reply's To/Cc held an address that is not a reply address of its alias: never sent. */
+  notReverseAlias: r(550, "5.7.1", "Recipient is not a reply address of this alias"),
+  /** DNS failed while authenticating a reply at the end of DATA (RFC 3463 X.4.3): the sender retries. */
+  authTemporary: r(451, "4.4.3", "Temporary DNS failure while checking the sender, please try again later"),
 } as const satisfies Record<string, SmtpReply>;
 
 export type ReplyName = keyof typeof REPLIES;

@@ -6,7 +6,7 @@
  *   receive → resolve → spool → transform → sign → deliver → report
  */
 import type {
-  BridgeEvent, ForwardPlan, PlanRecipient, ResolveRequest, ResolveResponse,
+  BounceInfo, BridgeEvent, ForwardPlan, PlanRecipient, ReplyPlan, ResolveRequest, ResolveResponse,
 } from "../../common/internal-api.js";
 
 /** The SMTP envelope of one received message. */
@@ -40,11 +40,46 @@ export interface NotifyTarget {
   returnPath: string;
 }
 
+/** Mail from the owner to a reverse alias, to go out from the alias to `plan.destination`. */
+export interface ReplyTarget {
+  kind: "reply";
+  rcptTo: string;
+  plan: ReplyPlan;
+  /** Decided at DATA: `reply` when the message has an In-Reply-To, else `send`. */
+  mode: "reply" | "send";
+  /** Token-form reverse aliases found in To/Cc (lower case) → the correspondent, looked up at DATA. */
+  tokens: Record<string, string>;
+}
+
+/** Nothing to deliver, only events to report (a DSN, a refused reply, a loop), made at DATA. */
+export interface RecordTarget {
+  kind: "record";
+  rcptTo: string;
+  events: BridgeEvent[];
+}
+
 /** One accepted RCPT TO and what the Worker said to do with it (or one outbox message). */
 export type Target =
-  | { kind: "forward"; rcptTo: string; plan: ForwardPlan }
-  | { kind: "discard"; rcptTo: string; aliasId: string; userId: string }
-  | NotifyTarget;
+  | {
+    kind: "forward"; rcptTo: string; plan: ForwardPlan;
+    /** Token-form reverse aliases (sender, lower case → address) for senders whose plain form does not fit. */
+    tokens?: Record<string, string>;
+  }
+  | { kind: "discard"; rcptTo: string; aliasId: string; userId: string; reason?: "inactive" | "loop" }
+  | NotifyTarget
+  | ReplyTarget
+  | RecordTarget;
+
+/** A VERP address of ours at RCPT time; at DATA it becomes a record (a DSN), a forward or nothing. */
+export interface BounceTarget {
+  kind: "bounce";
+  rcptTo: string;
+  bounce: BounceInfo;
+  plan: ForwardPlan | null;
+}
+
+/** What the receive stage collects during RCPT, before the end-of-DATA policy turns it into Targets. */
+export type RcptTarget = Target | BounceTarget;
 
 /**
  * Resolve stage: who is this recipient? (maddy's `module.Table`.)
@@ -118,6 +153,8 @@ export interface TransformContext {
   now: Date;
   /** A random token source, injectable so golden files are reproducible. */
   randomId: () => string;
+  /** Token-form reverse aliases for senders that need one (sender, lower case → address). */
+  tokens?: ReadonlyMap<string, string>;
 }
 
 /** Sign stage: returns the message with a DKIM-Signature header prepended. Runs after the last change. */

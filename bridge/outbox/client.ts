@@ -12,8 +12,11 @@ export const CLAIM_PATH = "/internal/v1/outbox/claim";
 export const ACK_PATH = "/internal/v1/outbox/ack";
 
 export interface OutboxClient extends OutboxAcker {
-  /** Leases up to `limit` messages for `leaseSeconds`. @throws Error on network failure, non-2xx or a bad answer */
-  claim(limit: number, leaseSeconds: number): Promise<OutboxMessage[]>;
+  /**
+   * Leases up to `limit` messages for `leaseSeconds`; with `verpDomain` each comes with a VERP return path
+   * there. @throws Error on network failure, non-2xx or a bad answer
+   */
+  claim(limit: number, leaseSeconds: number, verpDomain?: string): Promise<OutboxMessage[]>;
 }
 
 async function call<T>(post: PostSigned, path: string, payload: unknown, timeoutMs: number, schema: { parse(v: unknown): T }): Promise<T> {
@@ -30,8 +33,9 @@ async function call<T>(post: PostSigned, path: string, payload: unknown, timeout
  */
 export function createOutboxClient(post: PostSigned, timeoutMs: number): OutboxClient {
   return {
-    async claim(limit, leaseSeconds) {
-      return (await call(post, CLAIM_PATH, { limit, leaseSeconds }, timeoutMs, OutboxClaimResponse)).messages;
+    async claim(limit, leaseSeconds, verpDomain) {
+      const body = { limit, leaseSeconds, ...(verpDomain ? { verpDomain } : {}) };
+      return (await call(post, CLAIM_PATH, body, timeoutMs, OutboxClaimResponse)).messages;
     },
     async ack(items) {
       return call(post, ACK_PATH, OutboxAckRequest.parse({ items }), timeoutMs, OutboxAckResponse);

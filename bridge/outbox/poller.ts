@@ -64,7 +64,7 @@ export function createOutboxPoller(options: OutboxPollerOptions): OutboxPoller {
     for (;;) {
       let claimed: OutboxMessage[];
       try {
-        claimed = await client.claim(options.batch, options.leaseSeconds);
+        claimed = await client.claim(options.batch, options.leaseSeconds, domain);
       } catch (err) {
         log.warn({ err: (err as Error).message }, "outbox:claim-failed");
         return;

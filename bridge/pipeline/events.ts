@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BridgeEvent, ForwardPlan, PlanRecipient } from "../../common/internal-api.js";
-import type { DeliveryOutcome, SpoolState, Target } from "../mail/types.js";
+import { parseVerp } from "../../common/verp.js";
+import type { DeliveryOutcome, ReplyTarget, SpoolState, Target } from "../mail/types.js";
 
 /** Whom a delivering target's events concern: alias, owner and the kind of mail (F, N, …). */
 export interface EventOwner {
@@ -23,6 +24,8 @@ export function ownerOf(target: Target): EventOwner | null {
     case "forward": return { aliasId: target.plan.aliasId, userId: target.plan.userId, emailType: "F" };
     case "discard": return { aliasId: target.aliasId, userId: target.userId, emailType: "F" };
     case "notify": return target.userId ? { aliasId: target.aliasId, userId: target.userId, emailType: "N" } : null;
+    case "reply": return { aliasId: target.plan.aliasId, userId: target.plan.userId, emailType: target.mode === "send" ? "S" : "R" };
+    case "record": return null;
   }
 }
 
@@ -34,6 +37,38 @@ export function blockedEvent(target: Extract<Target, { kind: "discard" }>, size:
 /** `forwarded`: the first recipient of a forward target got the message; `bytes` counts towards bandwidth. */
 export function forwardedEvent(plan: ForwardPlan, size: number, now = new Date()): BridgeEvent {
   return { id: randomUUID(), kind: "forwarded", aliasId: plan.aliasId, userId: plan.userId, bytes: size, at: now.toISOString() };
+}
+
+/**
+ * `replied` / `sent`: the owner's message went out from the alias (counted once per message and alias).
+ * `outboundId` lets the Worker mark a send as such (resolution cannot tell it from a reply).
+ */
+export function repliedEvent(target: ReplyTarget, size: number, now = new Date()): BridgeEvent {
+  const outboundId = parseVerp(target.plan.returnPath)?.id;
+  return {
+    id: randomUUID(), kind: target.mode === "send" ? "sent" : "replied", aliasId: target.plan.aliasId, userId: target.plan.userId,
+    bytes: size, at: now.toISOString(), ...(outboundId ? { outboundId } : {}),
+  };
+}
+
+/** Why a message was accepted and not sent, for {@link refusedEvent}. */
+export interface Refusal {
+  reason: NonNullable<BridgeEvent["reason"]>;
+  /** Enhanced status code recorded with it, e.g. `5.7.1`. */
+  status: string;
+  /** Our explanation (shown to the owner). */
+  diagnostic: string;
+  emailType: EventOwner["emailType"];
+  destination?: string | undefined;
+}
+
+/** `refused`: accepted with 250 and deliberately not sent (never a bounce to a possibly forged sender). */
+export function refusedEvent(owner: { aliasId: string | null; userId: string }, refusal: Refusal, sender: string, size: number, now = new Date()): BridgeEvent {
+  return {
+    id: randomUUID(), kind: "refused", aliasId: owner.aliasId, userId: owner.userId, emailType: refusal.emailType, bytes: size,
+    at: now.toISOString(), reason: refusal.reason, status: refusal.status, diagnostic: refusal.diagnostic.slice(0, 2000),
+    sender: sender || "<>", bounceType: "hard", ...(refusal.destination ? { destination: refusal.destination } : {}),
+  };
 }
 
 /**
@@ -51,7 +86,7 @@ export function failedEvent(
     emailType: owner.emailType,
     bytes: state.size,
     at: now.toISOString(),
-    // Notifications have no recipient row: the delivery's id is the outbox message's.
+    // Only forwards go to recipient rows; other deliveries are keyed by the outbox id or the destination.
     ...(owner.emailType === "F" ? { recipientId: recipient.id } : {}),
     destination: recipient.email,
     sender: state.envelope.mailFrom,

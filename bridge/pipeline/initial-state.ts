@@ -1,8 +1,8 @@
 /**
  * The first state of a spool entry, decided when the message is accepted: one pending delivery per
- * (forward target, recipient) and per outbox message (notify target), due at once, and a `blocked`
- * event per discard target (nothing is delivered for those; the entry exists only until the events are
- * reported).
+ * (forward target, recipient), per outbox message (notify target) and per reply target (its one
+ * correspondent), due at once; a `blocked` event per discard target and the prepared events of record
+ * targets (nothing is delivered for those; the entry exists only until the events are reported).
  */
 import type { Delivery, Envelope, SpoolState, Target } from "../mail/types.js";
 import { blockedEvent } from "./events.js";
@@ -20,7 +20,13 @@ export function initialState(id: string, envelope: Envelope, targets: Target[], 
       unreported.push(blockedEvent(target, size, new Date(envelope.receivedAt)));
       continue;
     }
-    const recipients = target.kind === "notify" ? [{ id: target.outboxId, email: target.rcptTo }] : target.plan.recipients;
+    if (target.kind === "record") {
+      unreported.push(...target.events);
+      continue;
+    }
+    const recipients = target.kind === "notify" ? [{ id: target.outboxId, email: target.rcptTo }]
+      : target.kind === "reply" ? [{ id: "destination", email: target.plan.destination }]
+        : target.plan.recipients;
     for (const recipient of recipients) {
       deliveries.push({
         key: `${targetIndex}:${recipient.id}`,

@@ -3,10 +3,12 @@
  * Nothing touches the message after the signer (DESIGN §3 sign).
  */
 import { randomBytes } from "node:crypto";
-import { toMailError } from "../mail/errors.js";
+import { MailError, toMailError } from "../mail/errors.js";
+import { REPLIES } from "../mail/replies.js";
 import type { Envelope, Signer, Target } from "../mail/types.js";
 import { forwardMessage } from "../transform/forward.js";
 import { parseHeaderFields } from "../transform/parse.js";
+import { replyMessage } from "../transform/reply.js";
 
 /**
  * @param raw the message as received (from the spool)
@@ -21,6 +23,7 @@ export async function prepareForward(
     const parsed = await parseHeaderFields(raw);
     transformed = forwardMessage(raw, parsed, target.plan, {
       envelope, rcptTo: target.rcptTo, now, randomId: () => randomBytes(12).toString("hex"),
+      tokens: new Map(Object.entries(target.tokens ?? {})),
     });
   } catch (err) {
     throw toMailError("transform", err);
@@ -29,14 +32,26 @@ export async function prepareForward(
 }
 
 /**
- * The message for any delivering target: forwards are rewritten; outbox messages were composed by
- * bridge/outbox before they were spooled and are only signed.
+ * The message for any delivering target: forwards and replies/sends are rewritten (and signed for the
+ * alias domain); outbox messages were composed by bridge/outbox before they were spooled and are only
+ * signed.
  * @throws MailError as {@link prepareForward}; TypeError for a target that delivers nothing
  */
 export async function prepareTarget(raw: Buffer, target: Target, envelope: Envelope, signer: Signer, now: Date): Promise<Buffer> {
   switch (target.kind) {
     case "forward": return prepareForward(raw, target, envelope, signer, now);
     case "notify": return sign(signer, raw, target.signingDomain);
+    case "reply": {
+      let result;
+      try {
+        result = await replyMessage(raw, target.plan, { now, randomId: () => randomBytes(12).toString("hex"), tokens: target.tokens });
+      } catch (err) {
+        throw toMailError("transform", err);
+      }
+      // The end of DATA refused these already; this only guards against a plan that changed underneath.
+      if (!result.ok) throw new MailError("transform", REPLIES.notReverseAlias, { detail: `not reverse aliases: ${result.addresses.length}` });
+      return sign(signer, result.message, target.plan.signingDomain);
+    }
     default: throw new TypeError(`prepareTarget: a ${target.kind} target has no message to deliver`);
   }
 }

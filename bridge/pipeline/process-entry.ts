@@ -82,9 +82,9 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
         await deps.spool.update(state);
         continue;
       }
-      const from = returnPathFor(target, state.id);
       for (const delivery of deliveries) {
         if (signal?.aborted) break;
+        const from = returnPathFor(target, delivery);
         const outcome = await deps.transport.send(message, { from, to: delivery.recipient.email });
         // --- duplicate window opens (remote has the message, our state does not say so yet) ---
         const status = applyOutcome(state, delivery, outcome, clock(), deps.schedule);

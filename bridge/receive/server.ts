@@ -3,11 +3,12 @@
  *
  * - connect: at most `maxConnectionsPerIp` sessions per client address (`421 4.7.0`);
  * - MAIL FROM: syntax (`501 5.1.7`); a new transaction forgets the previous one's recipients;
- * - RCPT TO: syntax (`553 5.1.3`), recipient limit (`452 4.5.3`), then the directory: forward/discard
- *   are accepted and remembered, reject/defer answer with the Worker's reply, an unreachable directory
- *   gives `451 4.3.0`;
+ * - RCPT TO: syntax (`553 5.1.3`), recipient limit (`452 4.5.3`), then the directory: forward, discard,
+ *   reply and bounce are accepted and remembered, reject/defer answer with the Worker's reply, an
+ *   unreachable directory gives `451 4.3.0`;
  * - DATA: read to the end; bare CR/LF `550 5.6.0`, over-size `552 5.3.4`, too many hops `554 5.4.6`;
- *   otherwise spool, and answer 250 only once the spool has it on disk (`452 4.3.1` if it cannot).
+ *   then the end-of-DATA policy (./data-policy.ts: loops, bounces, who may reply); then spool, and
+ *   answer 250 only once the spool has it on disk (`452 4.3.1` if it cannot).
  *
  * No AUTH on the MX port; STARTTLS only with a configured certificate. smtp-server's own enhanced
  * status codes are turned off (`hideENHANCEDSTATUSCODES`): it would put its generic code (e.g. 5.1.1
@@ -17,7 +18,8 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp
 import type { Logger } from "../log.js";
 import { MailError, toMailError } from "../mail/errors.js";
 import { REPLIES } from "../mail/replies.js";
-import type { AliasDirectory, Envelope, Spool, SpoolState, Target } from "../mail/types.js";
+import type { AliasDirectory, Envelope, RcptTarget, Spool, SpoolState } from "../mail/types.js";
+import type { DataPolicy } from "./data-policy.js";
 import { type BridgeObserver, NO_OBSERVER } from "../ops/observer.js";
 import { isValidAddress } from "./address.js";
 import { readData } from "./data-reader.js";
@@ -35,6 +37,8 @@ export interface ReceiverOptions {
   /** PEM key and certificate for STARTTLS; `null`: STARTTLS is not offered. */
   tls: { key: Buffer; cert: Buffer } | null;
   directory: AliasDirectory;
+  /** Decides at the end of DATA what the RCPT-time targets become (./data-policy.ts). */
+  policy: DataPolicy;
   spool: Spool;
   log: Logger;
   /** Called after each successful put (the queue runner's wake-up). */
@@ -67,7 +71,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     observer.refused(err.responseCode);
     return err;
   };
-  const targetsOf = new Map<string, Target[]>();
+  const targetsOf = new Map<string, RcptTarget[]>();
   const ipOf = new Map<string, string>();
   const perIp = new Map<string, number>();
   const inData = new Set<string>();
@@ -133,7 +137,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
               targets.push({ kind: "forward", rcptTo, plan: answer.plan });
               return callback();
             case "discard":
-              targets.push({ kind: "discard", rcptTo, aliasId: answer.aliasId, userId: answer.userId });
+              targets.push({ kind: "discard", rcptTo, aliasId: answer.aliasId, userId: answer.userId, ...(answer.reason ? { reason: answer.reason } : {}) });
+              return callback();
+            case "reply":
+              targets.push({ kind: "reply", rcptTo, plan: answer.plan, mode: "reply", tokens: {} });
+              return callback();
+            case "bounce":
+              targets.push({ kind: "bounce", rcptTo, bounce: answer.bounce, plan: answer.plan });
               return callback();
             default:
               log.info({ session: session.id, action: answer.action, code: answer.reply.code, clientIp: session.remoteAddress }, "receive:rcpt-refused");
@@ -180,8 +190,14 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       receivedAt: new Date().toISOString(),
       receivedBy: options.nodeName,
     };
-    const state = await spool.put(envelope, targets, data.raw);
-    log.info({ spoolId: state.id, session: sessionId, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted");
+    // End-of-DATA policy (./data-policy.ts): loops, bounces, reply checks, reverse-alias tokens.
+    const final = await options.policy(targets, data.raw, envelope);
+    if (final.length === 0) {
+      log.info({ session: sessionId, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted-nothing-to-do");
+      return `${REPLIES.accepted.enhanced} ${REPLIES.accepted.message}`;
+    }
+    const state = await spool.put(envelope, final, data.raw);
+    log.info({ spoolId: state.id, session: sessionId, size: data.size, targets: final.map((t) => t.kind), clientIp }, "receive:accepted");
     observer.accepted(data.size);
     options.onSpooled?.(state);
     const { enhanced, message } = REPLIES.accepted;

@@ -3,7 +3,7 @@
  * does not match this schema is unreadable and goes to `corrupt/`.
  */
 import { z } from "zod";
-import { BridgeEvent, ForwardPlan, PlanRecipient } from "../../common/internal-api.js";
+import { BridgeEvent, ForwardPlan, PlanRecipient, ReplyPlan } from "../../common/internal-api.js";
 import type { SpoolState } from "../mail/types.js";
 
 /** Spool ids: a base-36 millisecond timestamp (sorts by arrival) and 40 random bits. */
@@ -18,8 +18,14 @@ const EnvelopeSchema = z.object({
 });
 
 const TargetSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("forward"), rcptTo: z.string(), plan: ForwardPlan }),
-  z.object({ kind: z.literal("discard"), rcptTo: z.string(), aliasId: z.string(), userId: z.string() }),
+  z.object({ kind: z.literal("forward"), rcptTo: z.string(), plan: ForwardPlan, tokens: z.record(z.string(), z.string()).optional() }),
+  z.object({
+    kind: z.literal("discard"), rcptTo: z.string(), aliasId: z.string(), userId: z.string(), reason: z.enum(["inactive", "loop"]).optional(),
+  }),
+  z.object({
+    kind: z.literal("reply"), rcptTo: z.string(), plan: ReplyPlan, mode: z.enum(["reply", "send"]), tokens: z.record(z.string(), z.string()),
+  }),
+  z.object({ kind: z.literal("record"), rcptTo: z.string(), events: z.array(BridgeEvent) }),
   z.object({
     kind: z.literal("notify"), rcptTo: z.string(), outboxId: z.string(), claimToken: z.string(), acked: z.boolean(),
     category: z.string(), userId: z.string().nullable(), aliasId: z.string().nullable(), signingDomain: z.string(), returnPath: z.string(),
@@ -27,7 +33,7 @@ const TargetSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** Target kinds that have deliveries (the others only produce events). */
-export const DELIVERING_KINDS: ReadonlySet<string> = new Set(["forward", "notify"]);
+export const DELIVERING_KINDS: ReadonlySet<string> = new Set(["forward", "notify", "reply"]);
 
 const DeliverySchema = z.object({
   key: z.string(),

@@ -27,7 +27,7 @@
  *   and `Feedback-ID: F:<aliasId>:veilmail`.
  */
 import type { ForwardPlan } from "../../common/internal-api.js";
-import { encodeReverseAlias, splitAddress } from "../../common/reverse-alias.js";
+import { encodeReverseAlias, needsToken, splitAddress } from "../../common/reverse-alias.js";
 import type { TransformContext } from "../mail/types.js";
 import { isActionField, rewriteActionField } from "./action-headers.js";
 import { applyBanner } from "./banner.js";
@@ -75,6 +75,8 @@ export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: Forward
   const isAlias = (address: string): boolean => stripExtension(address) === plan.aliasEmail.toLowerCase();
   const reverse = (address: string): string | null => {
     try {
+      // Too long or not ASCII: the stored token form, looked up at the end of DATA (none: left out).
+      if (needsToken(plan.aliasEmail, address)) return ctx.tokens?.get(address.toLowerCase()) ?? null;
       return encodeReverseAlias(plan.aliasEmail, address);
     } catch {
       return null;

@@ -36,7 +36,9 @@ describe("standard aliases <anything>@<username>.<shared domain>", () => {
     expect(answer.reply).toEqual({ code: 250, enhanced: "2.1.5", message: expect.any(String) });
     expect(answer.plan.aliasEmail).toBe("shop@jane.share.test");
     expect(answer.plan.userId).toBe(jane.userId);
-    expect(answer.plan.recipients).toEqual([{ id: jane.recipientId, email: "jane@mailbox.example" }]);
+    expect(answer.plan.recipients).toEqual([{
+      id: jane.recipientId, email: "jane@mailbox.example", returnPath: expect.stringMatching(/^b_[0-9a-f]{32}_[0-9a-f]{16}@share\.test$/),
+    }]);
     expect(answer.plan.signingDomain).toBe("share.test");
     expect(answer.plan.display).toEqual({ fromFormat: 0, bannerLocation: "top", useReplyTo: false, aliasDescription: null });
     const rows = await w.db.select().from(aliases).where(eq(aliases.email, "shop@jane.share.test"));

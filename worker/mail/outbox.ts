@@ -24,7 +24,7 @@ export interface OutgoingMail {
  * while none is).
  * @returns the outbox row id
  */
-export async function enqueueMail(db: Db, mail: OutgoingMail, now: Date): Promise<string> {
+export async function enqueueMail(db: Pick<Db, "insert">, mail: OutgoingMail, now: Date): Promise<string> {
   const id = crypto.randomUUID();
   await db.insert(mailOutbox).values({
     id, toAddress: mail.to, subject: mail.subject.slice(0, 255), textBody: mail.text, htmlBody: mail.html ?? null,

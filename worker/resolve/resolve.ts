@@ -9,30 +9,52 @@
  * - Inactive alias (or its username / domain switched off) → discard: 250, nothing delivered, the
  *   bridge reports `blocked`.
  * - Unknown or deleted → 550 5.1.1. A domain we do not serve → 550 5.7.1 (never an open relay).
+ * - Before any of that: our VERP return paths (./bounce.ts) and reverse aliases (./reverse.ts), so that
+ *   neither is ever taken for a new catch-all alias.
+ * - A forward's recipients that are themselves our addresses are left out (a loop, ./loops.ts); when
+ *   none is left the answer is discard with reason `loop`. Each recipient copy gets a VERP return path.
  */
 import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
+import { parseVerp } from "../../common/verp.js";
 import { parseAddress } from "../domain/address.js";
+import { issueReturnPaths } from "../outbound/return-paths.js";
+import { resolveBounce } from "./bounce.js";
 import {
   type AliasContext, type DomainRow, type UserRow, createAliasOnFirstMail, findAlias, findDomains, findUser,
   findUsername, verifiedRecipients,
 } from "./lookup.js";
+import { ourAddresses } from "./loops.js";
 import { RESOLVE_REPLIES as R } from "./replies.js";
+import { resolveReverseAlias } from "./reverse.js";
 
 const reject = (reply: (typeof R)[keyof typeof R]): ResolveResponse => ({ action: "reject", reply });
 
+/** What resolution needs besides the database: the clock and the VERP key (outbound/return-paths.ts). */
+export interface ResolveEnv {
+  now: Date;
+  verpSecret: string;
+}
+
 /**
  * Decides the fate of one envelope recipient.
- * @param now the current time (creation timestamps)
- * @returns forward (with the plan), discard, or reject; never throws for bad input, only for database errors
+ * @param env the current time (creation timestamps, VERP expiry) and the VERP key
+ * @returns forward (with the plan), reply, bounce, discard, or reject; never throws for bad input, only
+ *   for database errors
  */
-export async function resolveRecipient(db: Db, req: ResolveRequest, now: Date): Promise<ResolveResponse> {
+export async function resolveRecipient(db: Db, req: ResolveRequest, env: ResolveEnv): Promise<ResolveResponse> {
+  const now = env.now;
   const addr = parseAddress(req.rcptTo);
   if (!addr) return reject(R.badSyntax);
   const email = `${addr.local}@${addr.domain}`;
 
+  const verp = parseVerp(email);
+  if (verp) return resolveBounce(db, env.verpSecret, verp, now, (ctx) => decideForAlias(db, ctx, env));
+  const reverse = await resolveReverseAlias(db, req, now, env.verpSecret);
+  if (reverse) return reverse;
+
   const existing = await findAlias(db, email);
-  if (existing) return decideForAlias(db, existing);
+  if (existing) return decideForAlias(db, existing, env);
 
   const parent = addr.domain.slice(addr.domain.indexOf(".") + 1);
   const candidates = await findDomains(db, parent.includes(".") ? [addr.domain, parent] : [addr.domain]);
@@ -40,38 +62,38 @@ export async function resolveRecipient(db: Db, req: ResolveRequest, now: Date): 
   const sharedParent = candidates.find((d) => d.domain === parent && d.kind === "shared");
 
   if (exact?.kind === "shared") return reject(R.unknownRecipient);
-  if (exact?.kind === "custom") return firstMailOnCustomDomain(db, exact, addr.local, now);
+  if (exact?.kind === "custom") return firstMailOnCustomDomain(db, exact, addr.local, env);
   if (sharedParent) {
     const name = addr.domain.slice(0, addr.domain.length - parent.length - 1);
-    return firstMailOnUsername(db, sharedParent, name, addr.local, now);
+    return firstMailOnUsername(db, sharedParent, name, addr.local, env);
   }
   return reject(R.relayDenied);
 }
 
-async function firstMailOnUsername(db: Db, shared: DomainRow, name: string, local: string, now: Date): Promise<ResolveResponse> {
+async function firstMailOnUsername(db: Db, shared: DomainRow, name: string, local: string, env: ResolveEnv): Promise<ResolveResponse> {
   const found = await findUsername(db, name);
   if (!found?.user || found.username.deletedAt || found.user.deletedAt) return reject(R.unknownRecipient);
   if (shared.paidOnly && !isPaid(found.user)) return reject(R.relayDenied);
   if (!found.username.active || !found.username.catchAll || !shared.active) return reject(R.unknownRecipient);
   const created = await createAliasOnFirstMail(db, {
     userId: found.user.id, usernameId: found.username.id, domain: shared, local, fullDomain: `${name}.${shared.domain}`,
-  }, now);
-  return created ? decideForAlias(db, created) : reject(R.unknownRecipient);
+  }, env.now);
+  return created ? decideForAlias(db, created, env) : reject(R.unknownRecipient);
 }
 
-async function firstMailOnCustomDomain(db: Db, domain: DomainRow, local: string, now: Date): Promise<ResolveResponse> {
+async function firstMailOnCustomDomain(db: Db, domain: DomainRow, local: string, env: ResolveEnv): Promise<ResolveResponse> {
   if (!domain.verifiedAt || !domain.userId) return reject(R.relayDenied);
   if (!domain.active || !domain.catchAll) return reject(R.unknownRecipient);
   const user = await findUser(db, domain.userId);
   if (!user || user.deletedAt) return reject(R.unknownRecipient);
   const created = await createAliasOnFirstMail(db, {
     userId: user.id, usernameId: null, domain, local, fullDomain: domain.domain,
-  }, now);
-  return created ? decideForAlias(db, created) : reject(R.unknownRecipient);
+  }, env.now);
+  return created ? decideForAlias(db, created, env) : reject(R.unknownRecipient);
 }
 
 /** Existing alias: reject, discard or forward. */
-async function decideForAlias(db: Db, ctx: AliasContext): Promise<ResolveResponse> {
+async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promise<ResolveResponse> {
   const { alias, domain, user, username } = ctx;
   if (alias.deletedAt || !user || user.deletedAt) return reject(R.unknownRecipient);
   if (domain.kind === "custom" && !domain.verifiedAt) return reject(R.relayDenied);
@@ -79,8 +101,16 @@ async function decideForAlias(db: Db, ctx: AliasContext): Promise<ResolveRespons
   const switchedOff = !alias.active || !domain.active || (username !== null && !username.active);
   if (switchedOff) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id };
 
-  const recipientList = await verifiedRecipients(db, { ...ctx, user });
-  if (recipientList.length === 0) return reject(R.mailboxDisabled);
+  const verified = await verifiedRecipients(db, { ...ctx, user });
+  if (verified.length === 0) return reject(R.mailboxDisabled);
+  const ours = await ourAddresses(db, verified.map((r) => r.email));
+  const dropped = verified.filter((r) => ours.has(r.email));
+  const kept = verified.filter((r) => !ours.has(r.email));
+  if (kept.length === 0) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id, reason: "loop" };
+  const returnPaths = await issueReturnPaths(db, env.verpSecret, kept.map((r) => ({
+    emailType: "F" as const, userId: user.id, aliasId: alias.id, recipientId: r.id, destination: r.email, domain: domain.domain,
+  })), env.now);
+  const recipientList = kept.map((r, i) => ({ ...r, returnPath: returnPaths[i]! }));
   return {
     action: "forward",
     reply: R.accepted,
@@ -98,6 +128,7 @@ async function decideForAlias(db: Db, ctx: AliasContext): Promise<ResolveRespons
         useReplyTo: user.useReplyTo,
         aliasDescription: alias.description,
       },
+      ...(dropped.length > 0 ? { droppedRecipients: dropped } : {}),
     },
   };
 }

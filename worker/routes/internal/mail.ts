@@ -10,6 +10,7 @@ import { applyEvents } from "../../events/apply.js";
 import { getMaintenance } from "../../ops/maintenance.js";
 import { RESOLVE_REPLIES } from "../../resolve/replies.js";
 import { resolveRecipient } from "../../resolve/resolve.js";
+import { verpSecret } from "../../outbound/return-paths.js";
 import { nowSeconds } from "../../db-errors.js";
 import type { AppEnv } from "../../types.js";
 import { parseBody } from "../../validate.js";
@@ -23,9 +24,10 @@ export const mailRoutes = new Hono<AppEnv>()
       const answer: ResolveResponse = { action: "defer", reply: RESOLVE_REPLIES.maintenance, maintenance: { on: true, until: maintenance.until } };
       return c.json(answer);
     }
-    return c.json(await resolveRecipient(c.var.db, req, now));
+    return c.json(await resolveRecipient(c.var.db, req, { now, verpSecret: verpSecret(c.var.config) }));
   })
   .post("/events", async (c) => {
     const { events } = await parseBody(c, EventsRequest);
-    return c.json(await applyEvents(c.var.db, c.var.node, events, nowSeconds()));
+    const app = { appName: c.var.config.appName, appUrl: c.var.config.appUrl };
+    return c.json(await applyEvents(c.var.db, c.var.node, events, nowSeconds(), app));
   });

@@ -1,0 +1,58 @@
+/**
+ * Counter effects of delivery events: `forwarded`, `replied`, `sent` (counts, last-used times, bandwidth,
+ * per-day statistics) and `blocked`. Also the correction when a bounce shows a counted message never
+ * arrived.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { BridgeEvent } from "../../common/internal-api.js";
+import type { Db } from "../../db/client.js";
+import { aliasDailyStats, aliases, outboundMessages, users } from "../../db/schema/index.js";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Counted = "forwarded" | "replied" | "sent" | "blocked";
+
+const COLUMNS = {
+  forwarded: { count: aliases.emailsForwarded, last: "lastForwarded", total: "emailsForwarded" },
+  replied: { count: aliases.emailsReplied, last: "lastReplied", total: "emailsReplied" },
+  sent: { count: aliases.emailsSent, last: "lastSent", total: "emailsSent" },
+  blocked: { count: aliases.emailsBlocked, last: "lastBlocked", total: "emailsBlocked" },
+} as const;
+
+/**
+ * Applies one counted event: the alias's counter and last time, the owner's bandwidth (mail that went
+ * out: forwarded, replied, sent), the day's statistics. A `sent` event also marks its outbound message
+ * as a send (resolution cannot tell replies from sends; see worker/resolve/reverse.ts).
+ */
+export async function applyCounted(tx: Tx, event: BridgeEvent & { kind: Counted }, aliasId: string, at: Date): Promise<void> {
+  const col = COLUMNS[event.kind];
+  await tx.update(aliases).set({ [col.total]: sql`${col.count} + 1`, [col.last]: at }).where(eq(aliases.id, aliasId));
+  const outgoing = event.kind !== "blocked";
+  if (outgoing) await tx.update(users).set({ bandwidth: sql`${users.bandwidth} + ${event.bytes}` }).where(eq(users.id, event.userId));
+  if (event.kind === "sent" && event.outboundId) {
+    await tx.update(outboundMessages).set({ emailType: "S" }).where(eq(outboundMessages.id, event.outboundId));
+  }
+  const by = { forwarded: 0, replied: 0, sent: 0, blocked: 0, [event.kind]: 1 };
+  const bytes = outgoing ? event.bytes : 0;
+  await tx.insert(aliasDailyStats).values({
+    aliasId, userId: event.userId, day: at.toISOString().slice(0, 10), ...by, bytes,
+  }).onDuplicateKeyUpdate({
+    set: {
+      forwarded: sql`${aliasDailyStats.forwarded} + ${by.forwarded}`,
+      replied: sql`${aliasDailyStats.replied} + ${by.replied}`,
+      sent: sql`${aliasDailyStats.sent} + ${by.sent}`,
+      blocked: sql`${aliasDailyStats.blocked} + ${by.blocked}`,
+      bytes: sql`${aliasDailyStats.bytes} + ${bytes}`,
+    },
+  });
+}
+
+/**
+ * Takes back one forwarded / replied / sent count of an alias whose message bounced (never below zero).
+ * @param emailType `F`, `R` or `S`; anything else changes nothing
+ */
+export async function uncount(tx: Tx, aliasId: string, emailType: string): Promise<void> {
+  const kind = emailType === "F" ? "forwarded" : emailType === "R" ? "replied" : emailType === "S" ? "sent" : null;
+  if (!kind) return;
+  const col = COLUMNS[kind];
+  await tx.update(aliases).set({ [col.total]: sql`IF(${col.count} > 0, ${col.count} - 1, 0)` }).where(eq(aliases.id, aliasId));
+}

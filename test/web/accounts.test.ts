@@ -148,6 +148,19 @@ describe("login and logout", () => {
     expect(client.cookies.has("__Host-vm_session")).toBe(false);
   });
 
+  it("slides an active session's expiry (row and cookie) when it was last seen over a minute ago", async () => {
+    const client = new WebClient(w.url);
+    await client.submit("/login", { login: "carol", password: "carol-password-1" });
+    const userId = (await w.db.select().from(usernames).where(eq(usernames.username, "carol")))[0]!.userId!;
+    const old = new Date(Date.now() - 3600_000);
+    await w.db.update(sessions).set({ lastSeenAt: old, expiresAt: new Date(Date.now() + 60_000) }).where(eq(sessions.userId, userId));
+    const res = await client.get("/dashboard");
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("__Host-vm_session="))).toMatch(/Max-Age=1209600/);
+    const rows = await w.db.select().from(sessions).where(eq(sessions.userId, userId));
+    expect(Math.max(...rows.map((r) => r.expiresAt.getTime()))).toBeGreaterThan(Date.now() + 13 * 86_400_000);
+  });
+
   it("never redirects off-site after login", async () => {
     const client = new WebClient(w.url);
     const res = await client.submit("/login", { login: "carol", password: "carol-password-1", next: "//evil.example/x" });

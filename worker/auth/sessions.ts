@@ -24,6 +24,8 @@ export interface Session {
   /** The WebAuthn challenge issued to this session, if any. */
   challenge: string | null;
   expiresAt: Date;
+  /** True when this request moved `expiresAt` forward (the cookie's lifetime should follow). */
+  renewed?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function findSession(db: Db, token: string, ttlSeconds: number, now
   const session: Session = { id, userId: row.userId, stage: row.stage as SessionStage, challenge: row.challenge, expiresAt: row.expiresAt };
   if (session.stage === "active" && now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     session.expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    session.renewed = true;
     await db.update(sessions).set({ lastSeenAt: now, expiresAt: session.expiresAt }).where(eq(sessions.id, id));
   }
   return session;

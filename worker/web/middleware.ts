@@ -43,6 +43,7 @@ const sessionAndCsrf = createMiddleware<WebEnv>(async (c, next) => {
   const token = readCookie(c, SESSION_COOKIE);
   const session = token ? await findSession(db, token, config.sessionTtlSeconds, now) : null;
   c.set("session", session);
+  if (token && session?.renewed) putCookie(c, SESSION_COOKIE, token, config.sessionTtlSeconds);
   c.set("user", session?.stage === "active" ? await loadCurrentUser(db, session.userId) : null);
 
   let visitor = readCookie(c, VISITOR_COOKIE);

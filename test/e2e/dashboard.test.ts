@@ -87,12 +87,13 @@ it("signs up, verifies by the mailed link, creates an alias, and sees a forwarde
   console.log(`screenshot of the aliases page: ${shot}`);
 
   // Every visible form control has an accessible name, and a phone-width screen needs no sideways scrolling.
-  const unlabeled = await page.evaluate(() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
-    .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => el.outerHTML));
+  // Browser-side code as strings: the test's TypeScript has no DOM types.
+  const unlabeled = await page.evaluate(`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    .filter((el) => !el.labels?.length && !el.getAttribute("aria-label")).map((el) => el.outerHTML)`);
   expect(unlabeled).toEqual([]);
   await page.setViewportSize({ width: 375, height: 800 });
   await page.reload();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
   await page.screenshot({ path: `${ARTIFACTS}/aliases-page-phone.png`, fullPage: true });
 }, 120_000);
 
@@ -101,12 +102,12 @@ it("follows the system's dark mode", async () => {
   try {
     const page = await dark.context.newPage();
     await page.goto(`${stack.info.workerUrl}/`);
-    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const bg = await page.evaluate("getComputedStyle(document.documentElement).backgroundColor");
     expect(bg).toBe("rgb(17, 19, 23)");
   } finally {
     await dark.close();
   }
   const light = await browser.context.newPage();
   await light.goto(`${stack.info.workerUrl}/`);
-  expect(await light.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(251, 251, 253)");
+  expect(await light.evaluate("getComputedStyle(document.documentElement).backgroundColor")).toBe("rgb(251, 251, 253)");
 });

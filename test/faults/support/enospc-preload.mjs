@@ -1,0 +1,33 @@
+// Loaded into a bridge process with NODE_OPTIONS="--import <this file>" by the fault suite's disk-full
+// scenario where a small tmpfs cannot be mounted: it makes the disk under FAULT_ENOSPC_DIR "full" while
+// the file FAULT_ENOSPC_FLAG exists. A write there then stores half its data and fails with ENOSPC, the
+// way a write on a full file system ends. Test code only; the bridge itself has no such switch.
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
+
+const dir = process.env.FAULT_ENOSPC_DIR;
+const flag = process.env.FAULT_ENOSPC_FLAG;
+if (dir && flag) {
+  const pathOf = new WeakMap();
+  const realOpen = fs.open;
+  fs.open = async function open(file, ...rest) {
+    const handle = await realOpen.call(this, file, ...rest);
+    pathOf.set(handle, String(file));
+    return handle;
+  };
+  const probe = await realOpen(process.execPath, "r");
+  const proto = Object.getPrototypeOf(probe);
+  await probe.close();
+  const realWriteFile = proto.writeFile;
+  proto.writeFile = async function writeFile(data, options) {
+    const file = pathOf.get(this);
+    if (file && file.startsWith(`${dir}/`) && existsSync(flag)) {
+      const bytes = typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      await this.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC", errno: -28, syscall: "write", path: file });
+    }
+    return realWriteFile.call(this, data, options);
+  };
+  syncBuiltinESMExports();
+}

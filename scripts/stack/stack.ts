@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { type SinkOptions, startSink } from "../../bridge/dev/sink.js";
+import type { StaticZone } from "../../bridge/dns/resolver.js";
 import { generateDkimKey } from "../../bridge/sign/keys.js";
 import { dropDatabase, ensureDatabase, findServer } from "../../db/local.js";
 import { migrate } from "../../db/migrate.js";
@@ -14,6 +15,7 @@ import { startSimulator } from "../../db/simulator/index.js";
 import type { AdminTarget } from "../admin/target.js";
 import { type BridgeProcess, spawnBridge } from "./bridge-process.js";
 import type { StackInfo } from "./files.js";
+import { writeDevZone } from "./dev-zone.js";
 import { type DemoAccount, seedDemo } from "./seed.js";
 import { type LocalWorker, startLocalWorker } from "./worker.js";
 
@@ -28,6 +30,8 @@ export interface StackOptions {
   demo: { username: string; recipient: string; password: string } | null;
   /** Extra environment for both bridges (e.g. a scaled-down RETRY_SCHEDULE in tests). */
   bridgeEnv?: Record<string, string>;
+  /** Records added to the dev DNS zone (scripts/stack/dev-zone.ts). */
+  dnsZone?: StaticZone;
   /** A MariaDB/MySQL server (`mysql://root@127.0.0.1:PORT`) to use instead of finding one (db/local.ts). */
   serverUrl?: string;
 }
@@ -90,6 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const dkimKeyFile = `${dirs.keys}/dkim.pem`;
     if (!existsSync(dkimKeyFile)) writeFileSync(dkimKeyFile, generateDkimKey().privateKey, { mode: 0o600 });
+    const zoneFile = writeDevZone(`${dirs.keys}/zone.json`, { sharedDomain: opts.sharedDomain, selector: "veilmail", dkimKeyFile, extra: opts.dnsZone });
 
     const secrets = { mx1: secret(), mx2: secret(), admin: secret() };
     // The port is chosen before the Worker starts: APP_URL (links in the mail it sends) must name it.
@@ -118,6 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       SPOOL_DIR: `${dirs.spool}/${name}`,
       DKIM_SELECTOR: "veilmail",
       DKIM_PRIVATE_KEY_FILE: dkimKeyFile,
+      DNS_ZONE_FILE: zoneFile,
       RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
       NOTIFY_FROM: `Veilmail <no-reply@${opts.sharedDomain}>`,
       OUTBOX_POLL_MS: "1000",

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { StaticZone } from "../../bridge/dns/resolver.js";
 import { type Stack, startStack } from "../../scripts/stack/stack.js";
 
 export interface OutboxMessage {
@@ -14,8 +15,11 @@ export interface OutboxMessage {
   envelope: { mailFrom: string; rcptTo: string[] };
 }
 
-/** Starts the stack with a demo account `demo` (recipient demo@example.com) on `veilmail.test`. */
-export async function startTestStack(bridgeEnv: Record<string, string> = {}): Promise<Stack & { dataDir: string }> {
+/**
+ * Starts the stack with a demo account `demo` (recipient demo@example.com) on `veilmail.test`.
+ * @param dnsZone records added to the dev DNS zone (the demo domain's SPF and DMARC are always there)
+ */
+export async function startTestStack(bridgeEnv: Record<string, string> = {}, dnsZone?: StaticZone): Promise<Stack & { dataDir: string }> {
   const dataDir = mkdtempSync(`${tmpdir()}/veilmail-e2e-`);
   const stack = await startStack({
     dataDir,
@@ -25,6 +29,7 @@ export async function startTestStack(bridgeEnv: Record<string, string> = {}): Pr
     sharedDomain: "veilmail.test",
     demo: { username: "demo", recipient: "demo@example.com", password: "demo-password-1" },
     bridgeEnv: { RETRY_SCHEDULE: "1s", QUEUE_POLL_MS: "200", OUTBOX_POLL_MS: "200", LOG_LEVEL: "debug", ...bridgeEnv },
+    ...(dnsZone ? { dnsZone } : {}),
   });
   const stop = stack.stop;
   return Object.assign(stack, {

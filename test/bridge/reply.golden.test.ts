@@ -14,7 +14,7 @@ import { FIXTURE_ALIAS, FIXTURE_NOW, FIXTURE_REAL_MAILBOX, expectGolden, readInc
 
 const DIR = new URL("../fixtures/reply/", import.meta.url).pathname;
 const OWNER = [FIXTURE_REAL_MAILBOX, "jo.work@office.example"];
-const TOKEN_ADDRESS = "shopping+t_k3v7q2mxa9bd@johndoe.veil.example";
+const TOKEN_ADDRESS = "shopping+t_k3v7q2mxa7bd@johndoe.veil.example";
 const LONG_CORRESPONDENT = "a.very.long.correspondent.name.that.needs.a.token@example.com";
 
 function plan(destination: string): ReplyPlan {

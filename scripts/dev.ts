@@ -63,7 +63,9 @@ Veilmail is running (database ${dbName}).
 Send a first message (any local part works: the username's catch-all creates the alias):
   swaks --server 127.0.0.1:${mx1} --from alice@sender.example --to ${demo.sampleAlias} --header "Subject: hello"
 
-Then look in ${stack.info.outboxDir}/ for the forwarded, DKIM-signed message.
+Then look in ${stack.info.outboxDir}/ for the forwarded, DKIM-signed message. Reply through its Reply-To
+(the dev DNS zone lets ${demo.recipient} pass SPF and DMARC from this machine):
+  swaks --server 127.0.0.1:2525 --from ${demo.recipient} --to hello+alice=sender.example@${demo.username}.${demo.sharedDomain} --header "Subject: Re: hello"
 Operator commands: npm run admin -- help     Stop: Ctrl-C
 `);
   let stopping = false;

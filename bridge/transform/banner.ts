@@ -7,7 +7,9 @@
  * text/plain and text/html parts (transfer encoding and charset), inserting the banner, re-encoding them and
  * leaving signed or encrypted messages (multipart/signed, multipart/encrypted, inline PGP) untouched; that
  * is a later issue with its own golden files. It is kept here so that the forward composer already calls
- * the banner step in the right place (after the header rewrite, before signing).
+ * the banner step in the right place (after the header rewrite, before signing). The banner's words and
+ * marker class are fixed in ./banner-markers.ts: write it with those builders, because the reply rewrite
+ * (./scrub.ts) finds and removes it by them when the owner's reply quotes it.
  */
 import type { ForwardPlan } from "../../common/internal-api.js";
 import type { HeaderField } from "./parse.js";

@@ -96,6 +96,10 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     },
   });
 
+  // smtp-server re-emits every connection error on the server: a client that vanishes mid-session (a
+  // bridge killed while delivering) would otherwise be an unhandled 'error' that ends this process.
+  server.on("error", () => undefined);
+
   const port = await new Promise<number>((resolve, reject) => {
     server.server.once("error", reject);
     server.listen(options.port, options.host, () => {

@@ -22,6 +22,8 @@ export const aliases = mysqlTable("aliases", {
   domain: varchar("domain", { length: 253 }).notNull(),
   email: varchar("email", { length: 320 }).notNull(),
   active: boolean("active").notNull().default(true),
+  /** Switched off by a plan change (its domain is for paid plans only); switched on again on upgrade. */
+  deactivatedByPlan: boolean("deactivated_by_plan").notNull().default(false),
   pinned: boolean("pinned").notNull().default(false),
   description: varchar("description", { length: 200 }),
   fromName: varchar("from_name", { length: 100 }),

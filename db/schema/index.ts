@@ -9,3 +9,4 @@ export * from "./auth.js";
 export * from "./newsletter.js";
 export * from "./status.js";
 export * from "./outbound.js";
+export * from "./plans.js";

@@ -28,7 +28,10 @@ export const users = mysqlTable("users", {
   aliasSeparator: varchar("alias_separator", { length: 8 }).notNull().default("."),
   /** Bytes forwarded since `bandwidth_reset_at` (the month's usage). */
   bandwidth: bigint("bandwidth", { mode: "number", unsigned: true }).notNull().default(0),
+  /** Start of the month (UTC) `bandwidth` counts; older: the monthly cron (worker/plans/bandwidth.ts) resets it. */
   bandwidthResetAt: datetime("bandwidth_reset_at", { mode: "date" }),
+  /** When the owner was told the month's bandwidth passed 80 % of the plan's (at most once a month). */
+  bandwidthWarnedAt: datetime("bandwidth_warned_at", { mode: "date" }),
   /** TOTP secret (RFC 6238), AES-GCM encrypted with a key derived from APP_SECRET; null: none set up. */
   totpSecret: varchar("totp_secret", { length: 255 }),
   /** When TOTP was confirmed with a first code; null while set-up is pending or when off. */
@@ -37,7 +40,10 @@ export const users = mysqlTable("users", {
   totpLastStep: bigint("totp_last_step", { mode: "number", unsigned: true }),
   ...timestamps,
   deletedAt: datetime("deleted_at", { mode: "date" }),
-});
+}, (t) => [
+  /** The monthly bandwidth reset finds the accounts not yet reset this month (worker/plans/bandwidth.ts). */
+  index("users_bandwidth_reset_idx").on(t.bandwidthResetAt),
+]);
 
 export const usernames = mysqlTable("usernames", {
   id: uuidPk(),

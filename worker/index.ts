@@ -1,8 +1,10 @@
 /**
  * Cloudflare Worker entry: the Hono app's fetch, and the cron trigger (wrangler.toml `[triggers]`):
- * every minute the status checks are run and recorded (worker/status/cron.ts).
+ * every minute the status checks are run and recorded (worker/status/cron.ts); once an hour expired VERP
+ * records and old outbox rows are pruned (worker/outbound/cleanup.ts).
  */
 import { createApp } from "./app.js";
+import { runMailCleanup } from "./outbound/cleanup.js";
 import { runStatusCron } from "./status/cron.js";
 
 const app = createApp();
@@ -11,5 +13,6 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     await runStatusCron(env, (request) => app.fetch(request, env, ctx));
+    await runMailCleanup(env);
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

@@ -1,13 +1,15 @@
 /**
  * What the Worker does with bounce, refusal, reply and send events: failed-delivery records, counters
  * corrected once per bounced message, owner notices through the outbox at most once per hour per alias
- * and kind, never about our own notifications. Real Worker over MariaDB.
+ * and kind, never about our own notifications; and the hourly clean-up of what they leave behind. Real
+ * Worker over MariaDB.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BridgeEvent, ForwardPlan, ResolveResponse } from "../../common/internal-api.js";
 import { parseVerp } from "../../common/verp.js";
 import { aliasDailyStats, aliases, failedDeliveries, mailOutbox, outboundMessages, ownerNotices, users } from "../../db/schema/index.js";
+import { cleanupMailRows } from "../../worker/outbound/cleanup.js";
 import { type TestWorker, startTestWorker } from "../helpers/worker.js";
 
 let w: TestWorker;
@@ -132,5 +134,29 @@ describe("replied and sent", () => {
     expect(day).toMatchObject({ replied: 1, sent: 1, bytes: 150 });
     const [outbound] = await w.db.select().from(outboundMessages).where(eq(outboundMessages.id, outboundId));
     expect(outbound!.emailType).toBe("S");
+  });
+});
+
+describe("cleanup", () => {
+  it("prunes outbound messages past their VERP lifetime plus a day, spooled outbox rows after a week, stale notice throttles", async () => {
+    const t = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const ago = (days: number) => new Date(t.getTime() - days * 86_400_000);
+    const row = (createdAt: Date) => ({ id: crypto.randomUUID(), emailType: "F", userId: jane.userId, aliasId: null, destination: "x@y.example", domain: "share.test", createdAt });
+    const [old, young] = [row(ago(8.01)), row(ago(7.5))];
+    await w.db.insert(outboundMessages).values([old, young]);
+    const mail = (status: string, spooledAt: Date | null) => ({
+      id: crypto.randomUUID(), toAddress: "x@y.example", subject: "s", textBody: "t", category: "notification", status, spooledAt, createdAt: ago(10),
+    });
+    const [spooledOld, spooledNew, queued] = [mail("spooled", ago(8)), mail("spooled", ago(1)), mail("queued", null)];
+    await w.db.insert(mailOutbox).values([spooledOld, spooledNew, queued]);
+    await w.db.insert(ownerNotices).values([{ noticeKey: "delivery:old", lastSentAt: ago(2) }, { noticeKey: "delivery:new", lastSentAt: t }]);
+    const deleted = await cleanupMailRows(w.db, t);
+    expect(deleted).toMatchObject({ outbox: 1, notices: 1 });
+    expect(deleted.outbound).toBeGreaterThanOrEqual(1);
+    const ids = async <T extends { id: string }>(rows: Promise<T[]>) => (await rows).map((r) => r.id);
+    expect(await ids(w.db.select().from(outboundMessages).where(eq(outboundMessages.id, old.id)))).toEqual([]);
+    expect(await ids(w.db.select().from(outboundMessages).where(eq(outboundMessages.id, young.id)))).toEqual([young.id]);
+    expect((await w.db.select().from(mailOutbox)).map((r) => r.id).sort()).toEqual([spooledNew.id, queued.id].sort());
+    expect((await w.db.select().from(ownerNotices)).map((r) => r.noticeKey)).toEqual(["delivery:new"]);
   });
 });

@@ -80,6 +80,11 @@ export const ReplyPlan = z.object({
   ownerAddresses: z.array(z.string()),
   /** VERP return path naming this outbound message. */
   returnPath: z.string(),
+  /**
+   * Present when the owner's plan's replies + sends per day are used up: the bridge accepts the message
+   * from the owner, does not send it, and reports a `refused` event with reason `reply-limit`.
+   */
+  limitReached: z.object({ perDay: z.number().int().min(0), used: z.number().int().min(0) }).optional(),
 });
 export type ReplyPlan = z.infer<typeof ReplyPlan>;
 
@@ -187,8 +192,8 @@ export const BridgeEvent = z.object({
   bounceType: z.enum(["hard", "soft", "spam"]).optional(),
   /** For `bounced`: the outbound message its VERP address named. */
   outboundId: z.string().optional(),
-  /** For `refused`: why (`unauthenticated`, `sender-not-allowed`, `not-reverse-alias`, `loop`). */
-  reason: z.enum(["unauthenticated", "sender-not-allowed", "not-reverse-alias", "loop"]).optional(),
+  /** For `refused`: why (`unauthenticated`, `sender-not-allowed`, `not-reverse-alias`, `loop`, `reply-limit`: the plan's daily replies + sends). */
+  reason: z.enum(["unauthenticated", "sender-not-allowed", "not-reverse-alias", "loop", "reply-limit"]).optional(),
 });
 export type BridgeEvent = z.infer<typeof BridgeEvent>;
 

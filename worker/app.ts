@@ -7,6 +7,7 @@ import { ApiError, handleError } from "./errors.js";
 import { internalAuth } from "./middleware/internal-auth.js";
 import { services } from "./middleware/services.js";
 import { adminOpsRoutes } from "./routes/internal/admin-ops.js";
+import { adminPlanRoutes } from "./routes/internal/admin-plans.js";
 import { adminRoutes } from "./routes/internal/admin.js";
 import { opsRoutes } from "./routes/internal/ops.js";
 import { mailRoutes } from "./routes/internal/mail.js";
@@ -39,6 +40,7 @@ export function createApp() {
   app.route("/internal/v1/admin", adminRoutes);
   app.route("/internal/v1", opsRoutes);
   app.route("/internal/v1/admin", adminOpsRoutes);
+  app.route("/internal/v1/admin", adminPlanRoutes);
   app.use("/status", services);
   app.use("/status.json", services);
   app.route("/", statusRoutes((request, env) => app.fetch(request, env)));

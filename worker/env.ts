@@ -18,7 +18,7 @@
  * | MX_HOSTS         | var    | MX hosts custom domains publish, priority 10, 20, … in order (default `mx1.<MAIL_DOMAIN>,mx2.<MAIL_DOMAIN>`) |
  * | SPF_INCLUDE      | var    | the SPF `include:` custom domains publish (default `spf.<MAIL_DOMAIN>`) |
  * | API_RATE_LIMIT_PER_MINUTE | var | requests one API token may make per minute (default 60, addy.io's) |
- * | NEW_ALIASES_PER_HOUR | var | aliases one account may create per hour through the API or dashboard (default 100, addy.io's `NEW_ALIAS_LIMIT`) |
+ * | DEFAULT_PLAN     | var    | plan of accounts made by sign-up, and by `admin -- user:create` without `--plan` (default `free`; plans: worker/plans/) |
  * | DKIM_SELECTOR    | var    | DKIM selector the bridges sign with; custom domains CNAME `<selector>._domainkey` to ours (default `veilmail`) |
  */
 import { z } from "zod";
@@ -40,7 +40,7 @@ const EnvSchema = z.object({
   MX_HOSTS: z.string().optional(),
   SPF_INCLUDE: z.string().optional(),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
-  NEW_ALIASES_PER_HOUR: z.coerce.number().int().min(1).default(100),
+  DEFAULT_PLAN: z.string().min(1).max(32).default("free"),
   DKIM_SELECTOR: z.string().regex(/^[a-z0-9-]+$/i).default("veilmail"),
 });
 
@@ -60,8 +60,8 @@ export interface Config {
   dohUrl: string;
   /** Requests per API token per minute. */
   apiRateLimitPerMinute: number;
-  /** Aliases an account may create per hour (plans may lower it later, issue 7). */
-  newAliasesPerHour: number;
+  /** Plan name of new accounts (sign-up; admin user:create without a plan). Aliases per hour are a plan's limit. */
+  defaultPlan: string;
   /** What custom domains must publish (the records page and its DNS check). */
   mailDns: { mxHosts: string[]; spfInclude: string; dkimSelector: string; dkimTarget: string };
 }
@@ -98,7 +98,7 @@ export function parseEnv(raw: Bindings): Config {
     loginLimits: { perIp: env.LOGIN_LIMIT_PER_IP, perAccount: env.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: env.LOGIN_LIMIT_WINDOW_MINUTES * 60 },
     dohUrl: env.DOH_URL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
-    newAliasesPerHour: env.NEW_ALIASES_PER_HOUR,
+    defaultPlan: env.DEFAULT_PLAN,
     mailDns: {
       mxHosts: (env.MX_HOSTS ?? `mx1.${env.MAIL_DOMAIN},mx2.${env.MAIL_DOMAIN}`).split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
       spfInclude: env.SPF_INCLUDE ?? `spf.${env.MAIL_DOMAIN}`,

@@ -1,10 +1,12 @@
 /**
  * Cloudflare Worker entry: the Hono app's fetch, and the cron trigger (wrangler.toml `[triggers]`):
  * every minute the status checks are run and recorded (worker/status/cron.ts); once an hour expired VERP
- * records and old outbox rows are pruned (worker/outbound/cleanup.ts).
+ * records and old outbox rows are pruned (worker/outbound/cleanup.ts); accounts whose bandwidth counter
+ * is from an earlier month start again at 0 (worker/plans/cron.ts, idempotent).
  */
 import { createApp } from "./app.js";
 import { runMailCleanup } from "./outbound/cleanup.js";
+import { runPlansCron } from "./plans/cron.js";
 import { runStatusCron } from "./status/cron.js";
 
 const app = createApp();
@@ -12,7 +14,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    await runStatusCron(env, (request) => app.fetch(request, env, ctx));
+    await Promise.all([runStatusCron(env, (request) => app.fetch(request, env, ctx)), runPlansCron(env)]);
     await runMailCleanup(env);
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

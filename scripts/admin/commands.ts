@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dkimTxtRecord } from "../../bridge/sign/keys.js";
 import { OPS_COMMANDS } from "./ops-commands.js";
+import { PLAN_COMMANDS } from "./plan-commands.js";
 import { type AdminTarget, adminCall, loadStack } from "./target.js";
 
 export interface CommandContext {
@@ -34,7 +35,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   "user:create": {
-    usage: "<username> --recipient <email> [--password <pw>] [--plan <plan>]", summary: "create an account; its recipient is verified",
+    usage: "<username> --recipient <email> [--password <pw>] [--plan <plan>]", summary: "create an account (plan: the Worker's DEFAULT_PLAN unless given); its recipient is verified",
     positionals: 1, options: { recipient: { type: "string" }, password: { type: "string" }, plan: { type: "string" } }, needsWorker: true,
     async run({ target, args, options }) {
       if (!str(options.recipient)) throw new Error("--recipient <email> is required");
@@ -96,6 +97,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...OPS_COMMANDS,
+  ...PLAN_COMMANDS,
 };
 
 /** DKIM_SELECTOR / DKIM_PRIVATE_KEY_FILE from the environment (as the bridge reads them), else the dev stack's. */

@@ -22,7 +22,8 @@ beforeAll(async () => {
   w = await startTestWorker();
   await admin("shared-domains", { domain: "share.test" });
   await admin("shared-domains", { domain: "premium.test", paidOnly: true });
-  jane = await admin("users", { username: "jane", recipient: "Jane@Mailbox.example" });
+  // Not about plan limits (test/worker/plans/resolve-limits.test.ts is): an unlimited paid plan.
+  jane = await admin("users", { username: "jane", recipient: "Jane@Mailbox.example", plan: "pro" });
   await admin("custom-domains", { username: "jane", domain: "jane-custom.example", verified: true });
   await admin("custom-domains", { username: "jane", domain: "unverified.example", verified: false });
 });
@@ -81,7 +82,8 @@ describe("standard aliases <anything>@<username>.<shared domain>", () => {
   });
 
   it("are refused (550 5.7.1) on a paid-only shared domain for a free account", async () => {
-    expect(await resolve("x@jane.premium.test")).toMatchObject({ action: "reject", reply: { code: 550, enhanced: "5.7.1" } });
+    await admin("users", { username: "fred", recipient: "fred@mailbox.example", plan: "free" });
+    expect(await resolve("x@fred.premium.test")).toMatchObject({ action: "reject", reply: { code: 550, enhanced: "5.7.1" } });
   });
 });
 

@@ -4,8 +4,9 @@
  */
 import { and, count, eq, gte, isNull, sql, sum } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { aliasDailyStats, aliases, domains, recipients, usernames, users } from "../../db/schema/index.js";
+import { aliasDailyStats, aliases, domains, plans, recipients, usernames, users } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
+import { type PlanLimits, bandwidthThisMonth, limitsOf } from "../plans/plans.js";
 import { domainOptions } from "./domains.js";
 
 export type UserRow = typeof users.$inferSelect;
@@ -13,6 +14,10 @@ export type UserRow = typeof users.$inferSelect;
 /** Counts and totals of one account. */
 export interface AccountSummary {
   user: UserRow;
+  /** The account's plan, read now (worker/plans/). */
+  plan: PlanLimits;
+  /** Bytes this month (the stored counter, or 0 when it is from an earlier month not yet reset). */
+  bandwidthThisMonth: number;
   /** The account's default username (its login name). */
   username: string;
   /** The user's default alias domain, else its first domain option, else null (no domain at all). */
@@ -30,9 +35,10 @@ export interface AccountSummary {
 const n = (v: unknown): number => Number(v ?? 0);
 
 /** Everything `account-details` shows. @throws ApiError NOT_FOUND for a missing or deleted account */
-export async function accountSummary(db: Db, userId: string): Promise<AccountSummary> {
-  const [row] = await db.select({ user: users, username: usernames.username }).from(users)
-    .leftJoin(usernames, eq(usernames.id, users.defaultUsernameId)).where(eq(users.id, userId)).limit(1);
+export async function accountSummary(db: Db, userId: string, now = new Date()): Promise<AccountSummary> {
+  const [row] = await db.select({ user: users, username: usernames.username, plan: plans }).from(users)
+    .leftJoin(usernames, eq(usernames.id, users.defaultUsernameId)).leftJoin(plans, eq(plans.name, users.plan))
+    .where(eq(users.id, userId)).limit(1);
   if (!row || row.user.deletedAt) throw new ApiError("NOT_FOUND", "Account not found");
   const live = sql`${aliases.deletedAt} IS NULL`;
   const [[totals], [names], [recips], [doms], [sharedActive], options] = await Promise.all([
@@ -54,6 +60,8 @@ export async function accountSummary(db: Db, userId: string): Promise<AccountSum
   const preferred = row.user.defaultAliasDomain;
   return {
     user: row.user,
+    plan: limitsOf(row.plan),
+    bandwidthThisMonth: bandwidthThisMonth(row.user, now),
     username: row.username ?? "",
     defaultAliasDomain: options.find((o) => o.domain === preferred)?.domain ?? options[0]?.domain ?? null,
     usernameCount: n(names?.c), recipientCount: n(recips?.c), activeDomainCount: n(doms?.c),

@@ -6,6 +6,7 @@ import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliases } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
+import { assertCanActivate } from "../plans/enforce.js";
 import { forgetAlias, setRecipientsOf } from "./alias-state.js";
 
 export const BULK_ACTIONS = ["activate", "deactivate", "pin", "unpin", "delete", "restore", "forget"] as const;
@@ -30,7 +31,7 @@ const summary = (n: number, what: string): string => `${n} alias${n === 1 ? "" :
 /**
  * Applies `action` to those of `ids` that belong to `userId`.
  * @throws ApiError NOT_FOUND (none of the ids is the user's); VALIDATION with `ids` when activating
- *   aliases that are all deleted
+ *   aliases that are all deleted; FORBIDDEN when the plan does not allow them all active
  */
 export async function bulkAliasAction(db: Db, userId: string, action: BulkAction, ids: string[], now: Date): Promise<BulkResult> {
   const rows = await ownedAliases(db, userId, ids);
@@ -43,10 +44,11 @@ export async function bulkAliasAction(db: Db, userId: string, action: BulkAction
     case "activate":
       if (live.length === 0) throw new ApiError("VALIDATION", "You need to restore these aliases before you can activate them.", "ids", { extra: { ids: all } });
       acted = live;
-      await db.update(aliases).set({ active: true, updatedAt: now }).where(and(scope, isNull(aliases.deletedAt)));
+      await assertCanActivate(db, userId, rows.filter((r) => !r.deletedAt && !r.active));
+      await db.update(aliases).set({ active: true, deactivatedByPlan: false, updatedAt: now }).where(and(scope, isNull(aliases.deletedAt)));
       break;
     case "deactivate":
-      await db.update(aliases).set({ active: false, updatedAt: now }).where(scope);
+      await db.update(aliases).set({ active: false, deactivatedByPlan: false, updatedAt: now }).where(scope);
       break;
     case "pin":
     case "unpin":
@@ -58,7 +60,8 @@ export async function bulkAliasAction(db: Db, userId: string, action: BulkAction
       break;
     case "restore":
       acted = rows.filter((r) => r.deletedAt).map((r) => r.id);
-      if (acted.length > 0) await db.update(aliases).set({ deletedAt: null, active: true, updatedAt: now }).where(and(scope, isNotNull(aliases.deletedAt)));
+      await assertCanActivate(db, userId, rows.filter((r) => r.deletedAt));
+      if (acted.length > 0) await db.update(aliases).set({ deletedAt: null, active: true, deactivatedByPlan: false, updatedAt: now }).where(and(scope, isNotNull(aliases.deletedAt)));
       break;
     case "forget":
       for (const id of all) await forgetAlias(db, userId, id, now);
@@ -78,9 +81,11 @@ export async function bulkSetRecipients(db: Db, userId: string, ids: string[], r
   return { message: `recipients updated for ${all.length} alias${all.length === 1 ? "" : "es"} successfully`, ids: all };
 }
 
-async function ownedAliases(db: Db, userId: string, ids: string[]): Promise<{ id: string; deletedAt: Date | null }[]> {
+type OwnedAlias = Pick<typeof aliases.$inferSelect, "id" | "deletedAt" | "active" | "domainId" | "usernameId">;
+
+async function ownedAliases(db: Db, userId: string, ids: string[]): Promise<OwnedAlias[]> {
   const unique = [...new Set(ids)].slice(0, MAX_BULK_IDS);
   if (unique.length === 0) return [];
-  return db.select({ id: aliases.id, deletedAt: aliases.deletedAt }).from(aliases)
+  return db.select({ id: aliases.id, deletedAt: aliases.deletedAt, active: aliases.active, domainId: aliases.domainId, usernameId: aliases.usernameId }).from(aliases)
     .where(and(eq(aliases.userId, userId), inArray(aliases.id, unique)));
 }

@@ -11,6 +11,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliasDailyStats, aliasRecipients, aliases, domains } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
+import { assertCanActivate } from "../plans/enforce.js";
 import { type AliasWithRecipients, checkRecipients, getAlias } from "./aliases.js";
 
 const owned = (userId: string, id: string) => and(eq(aliases.id, id), eq(aliases.userId, userId));
@@ -22,10 +23,16 @@ export async function deleteAlias(db: Db, userId: string, id: string, now: Date)
   await db.update(aliases).set({ deletedAt: now, active: false, updatedAt: now }).where(owned(userId, id));
 }
 
-/** Undeletes an alias and activates it again. Idempotent. */
+/**
+ * Undeletes an alias and activates it again. Idempotent.
+ * @throws ApiError FORBIDDEN when the plan does not allow it active (worker/plans/enforce.ts)
+ */
 export async function restoreAlias(db: Db, userId: string, id: string, now: Date): Promise<AliasWithRecipients> {
   const { alias } = await getAlias(db, userId, id);
-  if (alias.deletedAt) await db.update(aliases).set({ deletedAt: null, active: true, updatedAt: now }).where(owned(userId, id));
+  if (alias.deletedAt) {
+    await assertCanActivate(db, userId, [alias]);
+    await db.update(aliases).set({ deletedAt: null, active: true, deactivatedByPlan: false, updatedAt: now }).where(owned(userId, id));
+  }
   return getAlias(db, userId, id);
 }
 
@@ -55,12 +62,14 @@ export async function forgetAlias(db: Db, userId: string, id: string, now: Date)
 
 /**
  * Activates or deactivates an alias (inactive: mail is accepted and dropped, counted as blocked).
- * @throws ApiError NOT_FOUND; VALIDATION (422) when activating a deleted alias
+ * @throws ApiError NOT_FOUND; VALIDATION (422) when activating a deleted alias; FORBIDDEN when the plan
+ *   does not allow it active (a paid-only domain, the active shared-domain alias limit)
  */
 export async function setAliasActive(db: Db, userId: string, id: string, active: boolean, now: Date): Promise<AliasWithRecipients> {
   const { alias } = await getAlias(db, userId, id);
   if (active && alias.deletedAt) throw new ApiError("VALIDATION", "You need to restore this alias before you can activate it.", "id");
-  if (alias.active !== active) await db.update(aliases).set({ active, updatedAt: now }).where(owned(userId, id));
+  if (active && !alias.active) await assertCanActivate(db, userId, [alias]);
+  if (alias.active !== active) await db.update(aliases).set({ active, deactivatedByPlan: false, updatedAt: now }).where(owned(userId, id));
   return getAlias(db, userId, id);
 }
 

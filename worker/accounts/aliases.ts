@@ -13,6 +13,8 @@ import { parseAddress } from "../domain/address.js";
 import { ALIAS_FORMATS, type AliasFormat, generateLocalPart, parseCustomLocalPart } from "../domain/alias-format.js";
 import { isReservedSharedLocalPart } from "../domain/reserved-local-parts.js";
 import { ApiError } from "../errors.js";
+import { assertCanAdd, paidOnlyRefusal } from "../plans/enforce.js";
+import { planOfUser } from "../plans/plans.js";
 import { domainOptions } from "./domains.js";
 import { reserveAliasCreation } from "./rate-limits.js";
 
@@ -46,23 +48,27 @@ export interface NewAlias {
 
 /** Limits the caller applies to {@link createAlias}. */
 export interface CreatePolicy {
-  /** New aliases per user per hour; null: not limited (operator actions). */
-  hourlyLimit: number | null;
+  /**
+   * The account's plan (read now, worker/plans/): new aliases per hour and active shared-domain
+   * aliases. False for operator actions, which are not limited.
+   */
+  enforcePlan: boolean;
 }
 
 /**
  * Creates an alias. Random formats retry on the (rare) collision with an existing address; every
  * address is unique forever, deleted aliases included.
  * @returns the new alias with its recipients
- * @throws ApiError VALIDATION (`domain` not an option, bad `local_part`, bad `recipient_ids`), CONFLICT
- *   (custom address taken, field `local_part`), RATE_LIMITED (hourly limit; checked after validation)
+ * @throws ApiError VALIDATION (`domain` not an option, saying so when it is for paid plans only; bad
+ *   `local_part`, bad `recipient_ids`), CONFLICT (custom address taken, field `local_part`), FORBIDDEN
+ *   (the plan's active shared-domain aliases), RATE_LIMITED (the plan's hourly limit; checked last)
  */
 export async function createAlias(db: Db, userId: string, input: NewAlias, now: Date, policy: CreatePolicy): Promise<AliasWithRecipients> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user || user.deletedAt) throw new ApiError("NOT_FOUND", "No such account");
   const domain = input.domain.trim().toLowerCase();
   const option = (await domainOptions(db, userId)).find((o) => o.domain === domain);
-  if (!option) throw new ApiError("VALIDATION", "The selected domain is invalid.", "domain");
+  if (!option) throw new ApiError("VALIDATION", await paidOnlyRefusal(db, userId, domain) ?? "The selected domain is invalid.", "domain");
   const format = input.format ?? asFormat(user.defaultAliasFormat);
   let custom: { local: string; extension: string | null } | null = null;
   if (format === "custom") {
@@ -75,7 +81,10 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
   }
   const recipientIds = [...new Set(input.recipientIds ?? [])];
   await checkRecipients(db, userId, recipientIds, "recipient_ids");
-  await reserveAliasCreation(db, userId, policy.hourlyLimit, now);
+  if (policy.enforcePlan) {
+    if (option.kind === "shared") await assertCanAdd(db, userId, "sharedDomainAliases");
+    await reserveAliasCreation(db, userId, (await planOfUser(db, userId)).aliasesPerHour, now);
+  }
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const local = custom ? custom.local : generateLocalPart(format as Exclude<AliasFormat, "custom">, user.aliasSeparator);

@@ -7,6 +7,7 @@ import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliasDailyStats, aliasRecipients, aliases, domains, recipients } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
+import { assertCanAdd } from "../plans/enforce.js";
 import { addCustomDomain } from "./domains.js";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -54,7 +55,8 @@ export async function getDomain(db: Db, userId: string, id: string): Promise<Dom
 /**
  * Adds a custom domain (unverified; see the module comment).
  * @throws ApiError VALIDATION (`domain` invalid, under a shared domain, or the domain of one of the
- *   account's recipients), CONFLICT (`domain` already added by anyone)
+ *   account's recipients), CONFLICT (`domain` already added by anyone), FORBIDDEN (the plan's custom
+ *   domain limit)
  */
 export async function createDomain(db: Db, userId: string, input: { domain: string }, now: Date): Promise<DomainView> {
   const name = input.domain.trim().toLowerCase();
@@ -62,6 +64,7 @@ export async function createDomain(db: Db, userId: string, input: { domain: stri
   if (own.some((r) => r.email.slice(r.email.lastIndexOf("@") + 1) === name)) {
     throw new ApiError("VALIDATION", "The domain may not be the domain of one of your recipients.", "domain");
   }
+  await assertCanAdd(db, userId, "customDomains");
   const { id } = await addCustomDomain(db, { userId, domain: name, verified: false }, now);
   return getDomain(db, userId, id);
 }
@@ -76,9 +79,13 @@ export async function updateDomain(db: Db, userId: string, id: string, input: { 
   return getDomain(db, userId, id);
 }
 
-/** Switches `active` or `catchAll` of a custom domain. @throws ApiError NOT_FOUND */
+/**
+ * Switches `active` or `catchAll` of a custom domain.
+ * @throws ApiError NOT_FOUND; FORBIDDEN (switching on past the plan's custom domain limit)
+ */
 export async function setDomainFlag(db: Db, userId: string, id: string, flag: "active" | "catchAll", on: boolean, now: Date): Promise<DomainView> {
-  await getDomain(db, userId, id);
+  const { domain } = await getDomain(db, userId, id);
+  if (flag === "active" && on && !domain.active) await assertCanAdd(db, userId, "customDomains");
   await db.update(domains).set({ [flag]: on, updatedAt: now }).where(ownedDomain(userId, id));
   return getDomain(db, userId, id);
 }

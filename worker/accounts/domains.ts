@@ -4,10 +4,11 @@
  */
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { domains, usernames, users } from "../../db/schema/index.js";
+import { domains, plans, usernames, users } from "../../db/schema/index.js";
 import { randomString } from "../auth/tokens.js";
 import { normalizeDomain } from "../domain/address.js";
 import { ApiError } from "../errors.js";
+import { limitsOf } from "../plans/plans.js";
 
 function domainOrThrow(input: string): string {
   const domain = normalizeDomain(input.trim());
@@ -61,13 +62,14 @@ export interface DomainOption {
 }
 
 /**
- * The domains `userId` may create aliases on, in addy.io's order: shared domains its plan allows, its
- * verified, active custom domains, then `<username>.<shared domain>` for each active username.
+ * The domains `userId` may create aliases on, in addy.io's order: shared domains its plan allows (a
+ * paid-only one only on a paid plan, worker/plans/), its verified, active custom domains, then
+ * `<username>.<shared domain>` for each active username and each of those shared domains.
  */
 export async function domainOptions(db: Db, userId: string): Promise<DomainOption[]> {
-  const [user] = await db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await db.select({ plan: plans }).from(users).leftJoin(plans, eq(plans.name, users.plan)).where(eq(users.id, userId)).limit(1);
   if (!user) return [];
-  const paid = user.plan !== "free";
+  const paid = limitsOf(user.plan).paid;
   const [shared, custom, names] = await Promise.all([
     db.select().from(domains).where(and(eq(domains.kind, "shared"), eq(domains.active, true))),
     db.select().from(domains).where(and(eq(domains.userId, userId), eq(domains.kind, "custom"), eq(domains.active, true), isNotNull(domains.verifiedAt))),

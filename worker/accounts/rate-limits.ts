@@ -51,12 +51,22 @@ export async function hitRateLimit(db: Db, bucket: string, limit: number, window
 }
 
 /**
- * Counts one alias creation for `userId` in the current hour (addy.io's `NEW_ALIAS_LIMIT`).
- * @param limit aliases per hour; null: not limited (operator actions)
+ * Counts one alias creation for `userId` in the current hour (addy.io's `NEW_ALIAS_LIMIT`; the plan's
+ * `aliases_per_hour`). The API, the dashboard and first mail to a catch-all share the one counter.
+ * @param limit aliases per hour; null: not limited (operator actions, unlimited plans)
+ * @returns false when the hour's limit is reached (nothing may be created)
+ */
+export async function tryReserveAliasCreation(db: Db, userId: string, limit: number | null, now: Date): Promise<boolean> {
+  if (limit === null) return true;
+  return (await hitRateLimit(db, `alias-create:${userId}`, limit, 3600, now)).allowed;
+}
+
+/**
+ * {@link tryReserveAliasCreation} for the API and the dashboard.
  * @throws ApiError RATE_LIMITED (429) once the hour's limit is reached
  */
 export async function reserveAliasCreation(db: Db, userId: string, limit: number | null, now: Date): Promise<void> {
-  if (limit === null) return;
-  const state = await hitRateLimit(db, `alias-create:${userId}`, limit, 3600, now);
-  if (!state.allowed) throw new ApiError("RATE_LIMITED", "You have reached your hourly limit for creating new aliases");
+  if (!await tryReserveAliasCreation(db, userId, limit, now)) {
+    throw new ApiError("RATE_LIMITED", "You have reached your hourly limit for creating new aliases");
+  }
 }

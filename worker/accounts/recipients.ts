@@ -11,6 +11,7 @@ import { readLink, signLink } from "../auth/signed-links.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { parseAddress } from "../domain/address.js";
 import { ApiError } from "../errors.js";
+import { assertCanAdd } from "../plans/enforce.js";
 import { enqueueMail } from "../mail/outbox.js";
 
 export type RecipientRow = typeof recipients.$inferSelect;
@@ -64,7 +65,7 @@ export async function getRecipient(db: Db, userId: string, id: string, opts: { w
 /**
  * Adds a recipient and queues its verification mail.
  * @throws ApiError VALIDATION (`email`: not an address, not ASCII, one of our own domains), CONFLICT
- *   (`email` already a recipient of this account)
+ *   (`email` already a recipient of this account), FORBIDDEN (the plan's recipient limit)
  */
 export async function addRecipient(db: Db, userId: string, input: { email: string }, now: Date, mail: MailContext): Promise<RecipientView> {
   const raw = input.email.trim();
@@ -73,6 +74,7 @@ export async function addRecipient(db: Db, userId: string, input: { email: strin
   if (!addr) throw new ApiError("VALIDATION", "The email must be a valid email address.", "email");
   if (await isServedDomain(db, addr.domain)) throw new ApiError("VALIDATION", "The email may not be on a domain this service receives mail for.", "email");
   const email = `${addr.local}@${addr.domain}`;
+  await assertCanAdd(db, userId, "recipients");
   const id = crypto.randomUUID();
   try {
     await db.insert(recipients).values({ id, userId, email, createdAt: now, updatedAt: now });

@@ -9,6 +9,7 @@ import { aliases, recipients, usernames, users } from "../../db/schema/index.js"
 import { isDuplicateKey } from "../db-errors.js";
 import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
+import { assertCanAdd } from "../plans/enforce.js";
 import { requireVerifiedRecipient } from "./custom-domains.js";
 
 export type UsernameRow = typeof usernames.$inferSelect;
@@ -54,13 +55,14 @@ export async function getUsername(db: Db, userId: string, id: string): Promise<U
 }
 
 /**
- * Adds a username (1–20 letters or digits, not reserved, never used before by anyone). Plan limits on
- * the number of usernames are not enforced yet (issue 7).
- * @throws ApiError VALIDATION (`username` malformed or reserved), CONFLICT (`username` taken)
+ * Adds a username (1–20 letters or digits, not reserved, never used before by anyone).
+ * @throws ApiError VALIDATION (`username` malformed or reserved), CONFLICT (`username` taken), FORBIDDEN
+ *   (the plan's limit of usernames besides the account's own)
  */
 export async function addUsername(db: Db, userId: string, input: { username: string; description?: string | null }, now: Date): Promise<UsernameView> {
   const checked = checkUsername(input.username);
   if (!checked.ok) throw new ApiError("VALIDATION", `The username ${checked.message}.`, "username");
+  await assertCanAdd(db, userId, "usernames");
   const id = crypto.randomUUID();
   try {
     await db.insert(usernames).values({ id, userId, username: checked.username, description: input.description ?? null, createdAt: now, updatedAt: now });

@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { recipients, usernames, users } from "../../db/schema/index.js";
+import { plans, recipients, usernames, users } from "../../db/schema/index.js";
 import { hashPassword } from "../auth/password.js";
 import { parseAddress } from "../domain/address.js";
 import { checkUsername } from "../domain/username.js";
@@ -16,12 +16,13 @@ export interface NewUser {
   password?: string | undefined;
   /** Mark the recipient verified now (operator-created accounts). */
   verified: boolean;
+  /** Plan name (worker/plans/); absent: `free`. Callers pass the Worker's DEFAULT_PLAN. */
   plan?: string | undefined;
 }
 
 /**
  * @returns the new ids
- * @throws ApiError VALIDATION (bad username / e-mail), CONFLICT (username taken, deleted ones included)
+ * @throws ApiError VALIDATION (bad username / e-mail, no such plan), CONFLICT (username taken, deleted ones included)
  */
 export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ userId: string; usernameId: string; recipientId: string }> {
   const name = checkUsername(input.username);
@@ -30,13 +31,16 @@ export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ u
   if (!addr) throw new ApiError("VALIDATION", "recipient must be a valid e-mail address", "recipient");
   const taken = await db.select({ id: usernames.id }).from(usernames).where(eq(usernames.username, name.username)).limit(1);
   if (taken.length > 0) throw new ApiError("CONFLICT", "username is already taken", "username");
+  const plan = input.plan ?? "free";
+  const known = await db.select({ name: plans.name }).from(plans).where(eq(plans.name, plan)).limit(1);
+  if (known.length === 0) throw new ApiError("VALIDATION", `plan ${plan} does not exist`, "plan");
 
   const ids = { userId: crypto.randomUUID(), usernameId: crypto.randomUUID(), recipientId: crypto.randomUUID() };
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   await db.transaction(async (tx) => {
     await tx.insert(users).values({
       id: ids.userId, defaultUsernameId: ids.usernameId, defaultRecipientId: ids.recipientId, passwordHash,
-      plan: input.plan ?? "free", createdAt: now, updatedAt: now,
+      plan, createdAt: now, updatedAt: now,
     });
     await tx.insert(usernames).values({ id: ids.usernameId, userId: ids.userId, username: name.username, createdAt: now, updatedAt: now });
     await tx.insert(recipients).values({

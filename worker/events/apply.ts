@@ -41,7 +41,7 @@ async function applyOne(tx: Tx, event: BridgeEvent, at: Date, now: Date, app: Ap
     case "replied":
     case "sent":
     case "blocked":
-      if (event.aliasId) await applyCounted(tx, { ...event, kind: event.kind }, event.aliasId, at);
+      if (event.aliasId) await applyCounted(tx, { ...event, kind: event.kind }, event.aliasId, at, now, app);
       return;
     case "failed":
     case "bounced":

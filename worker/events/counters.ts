@@ -6,7 +6,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
-import { aliasDailyStats, aliases, outboundMessages, users } from "../../db/schema/index.js";
+import { aliasDailyStats, aliases, outboundMessages } from "../../db/schema/index.js";
+import { addBandwidth } from "../plans/bandwidth.js";
+import type { AppInfo } from "./failures.js";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Counted = "forwarded" | "replied" | "sent" | "blocked";
@@ -19,15 +21,17 @@ const COLUMNS = {
 } as const;
 
 /**
- * Applies one counted event: the alias's counter and last time, the owner's bandwidth (mail that went
- * out: forwarded, replied, sent), the day's statistics. A `sent` event also marks its outbound message
- * as a send (resolution cannot tell replies from sends; see worker/resolve/reverse.ts).
+ * Applies one counted event: the alias's counter and last time, the owner's monthly bandwidth (mail that
+ * went out: forwarded, replied, sent; worker/plans/bandwidth.ts, with the 80 % warning), the day's
+ * statistics. A `sent` event also marks its outbound message as a send (resolution cannot tell replies
+ * from sends; see worker/resolve/reverse.ts).
+ * @param now the Worker's clock (the bandwidth month); `at` is when the bridge did it (statistics)
  */
-export async function applyCounted(tx: Tx, event: BridgeEvent & { kind: Counted }, aliasId: string, at: Date): Promise<void> {
+export async function applyCounted(tx: Tx, event: BridgeEvent & { kind: Counted }, aliasId: string, at: Date, now: Date, app: AppInfo): Promise<void> {
   const col = COLUMNS[event.kind];
   await tx.update(aliases).set({ [col.total]: sql`${col.count} + 1`, [col.last]: at }).where(eq(aliases.id, aliasId));
   const outgoing = event.kind !== "blocked";
-  if (outgoing) await tx.update(users).set({ bandwidth: sql`${users.bandwidth} + ${event.bytes}` }).where(eq(users.id, event.userId));
+  if (outgoing) await addBandwidth(tx, event.userId, event.bytes, now, app);
   if (event.kind === "sent" && event.outboundId) {
     await tx.update(outboundMessages).set({ emailType: "S" }).where(eq(outboundMessages.id, event.outboundId));
   }

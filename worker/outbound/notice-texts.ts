@@ -11,6 +11,7 @@ const REASONS: Record<NonNullable<BridgeEvent["reason"]>, string> = {
   "sender-not-allowed": "it was not sent from one of your verified recipients that may reply and send from aliases",
   "not-reverse-alias": "its To or Cc held an address that is not one of this alias's reply addresses, so sending it would have revealed that address's owner or gone somewhere unintended",
   "loop": "it would have been forwarded in a circle (the destination is one of our own addresses)",
+  "reply-limit": "your plan's daily limit of replies and sends is used up (it starts again at midnight UTC; a plan with a higher limit lifts it at once)",
 };
 
 /** Notice kind, subject and body for a failure event; `alias` is the alias's address (or null). */

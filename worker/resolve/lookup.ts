@@ -5,7 +5,8 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { isDuplicateKey } from "../db-errors.js";
-import { aliasRecipients, aliases, domains, recipients, usernames, users } from "../../db/schema/index.js";
+import { aliasRecipients, aliases, domains, plans, recipients, usernames, users } from "../../db/schema/index.js";
+import type { PlanRow } from "../plans/plans.js";
 
 export type AliasRow = typeof aliases.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
@@ -18,15 +19,18 @@ export interface AliasContext {
   domain: DomainRow;
   user: UserRow | null;
   username: UsernameRow | null;
+  /** The owner's plan (null: no owner, or its plan row is missing; see worker/plans/plans.ts limitsOf). */
+  plan: PlanRow | null;
 }
 
-/** The alias stored under `email` (deleted ones included), joined with its domain, owner and username. */
+/** The alias stored under `email` (deleted ones included), joined with its domain, owner, owner's plan and username. */
 export async function findAlias(db: Db, email: string): Promise<AliasContext | null> {
   const rows = await db
-    .select({ alias: aliases, domain: domains, user: users, username: usernames })
+    .select({ alias: aliases, domain: domains, user: users, username: usernames, plan: plans })
     .from(aliases)
     .innerJoin(domains, eq(domains.id, aliases.domainId))
     .leftJoin(users, eq(users.id, aliases.userId))
+    .leftJoin(plans, eq(plans.name, users.plan))
     .leftJoin(usernames, eq(usernames.id, aliases.usernameId))
     .where(eq(aliases.email, email))
     .limit(1);
@@ -38,20 +42,21 @@ export async function findDomains(db: Db, names: string[]): Promise<DomainRow[]>
   return db.select().from(domains).where(inArray(domains.domain, names));
 }
 
-/** A username (deleted or not) with its owner. */
-export async function findUsername(db: Db, name: string): Promise<{ username: UsernameRow; user: UserRow | null } | null> {
+/** A username (deleted or not) with its owner and the owner's plan. */
+export async function findUsername(db: Db, name: string): Promise<{ username: UsernameRow; user: UserRow | null; plan: PlanRow | null } | null> {
   const rows = await db
-    .select({ username: usernames, user: users })
+    .select({ username: usernames, user: users, plan: plans })
     .from(usernames)
     .leftJoin(users, eq(users.id, usernames.userId))
+    .leftJoin(plans, eq(plans.name, users.plan))
     .where(eq(usernames.username, name))
     .limit(1);
   return rows[0] ?? null;
 }
 
-/** The owner of a custom domain. */
-export async function findUser(db: Db, id: string): Promise<UserRow | null> {
-  const rows = await db.select().from(users).where(eq(users.id, id)).limit(1);
+/** The owner of a custom domain, with its plan. */
+export async function findUser(db: Db, id: string): Promise<{ user: UserRow; plan: PlanRow | null } | null> {
+  const rows = await db.select({ user: users, plan: plans }).from(users).leftJoin(plans, eq(plans.name, users.plan)).where(eq(users.id, id)).limit(1);
   return rows[0] ?? null;
 }
 

@@ -11,6 +11,9 @@
  * - Unknown or deleted → 550 5.1.1. A domain we do not serve → 550 5.7.1 (never an open relay).
  * - Before any of that: our VERP return paths (./bounce.ts) and reverse aliases (./reverse.ts), so that
  *   neither is ever taken for a new catch-all alias.
+ * - Plan limits (./limits.ts): a paid-only shared domain, as itself or as `<username>.<domain>`, refuses
+ *   owners on unpaid plans with 550 5.7.1; monthly bandwidth used up → 552 5.2.2; the hourly cap on
+ *   new aliases stops first-mail creation with 450 4.2.1.
  * - A forward's recipients that are themselves our addresses are left out (a loop, ./loops.ts); when
  *   none is left the answer is discard with reason `loop`. Each recipient copy gets a VERP return path.
  */
@@ -20,8 +23,10 @@ import { parseVerp } from "../../common/verp.js";
 import { parseAddress } from "../domain/address.js";
 import { issueReturnPaths } from "../outbound/return-paths.js";
 import { resolveBounce } from "./bounce.js";
+import { limitsOf } from "../plans/plans.js";
+import { overBandwidth, reserveFirstMailAlias } from "./limits.js";
 import {
-  type AliasContext, type DomainRow, type UserRow, createAliasOnFirstMail, findAlias, findDomains, findUser,
+  type AliasContext, type DomainRow, createAliasOnFirstMail, findAlias, findDomains, findUser,
   findUsername, verifiedRecipients,
 } from "./lookup.js";
 import { ourAddresses } from "./loops.js";
@@ -73,8 +78,11 @@ export async function resolveRecipient(db: Db, req: ResolveRequest, env: Resolve
 async function firstMailOnUsername(db: Db, shared: DomainRow, name: string, local: string, env: ResolveEnv): Promise<ResolveResponse> {
   const found = await findUsername(db, name);
   if (!found?.user || found.username.deletedAt || found.user.deletedAt) return reject(R.unknownRecipient);
-  if (shared.paidOnly && !isPaid(found.user)) return reject(R.relayDenied);
+  const plan = limitsOf(found.plan);
+  if (shared.paidOnly && !plan.paid) return reject(R.relayDenied);
   if (!found.username.active || !found.username.catchAll || !shared.active) return reject(R.unknownRecipient);
+  if (overBandwidth(found.user, plan, env.now)) return reject(R.overQuota);
+  if (!await reserveFirstMailAlias(db, found.user.id, plan, env.now)) return { action: "defer", reply: R.aliasRateLimited };
   const created = await createAliasOnFirstMail(db, {
     userId: found.user.id, usernameId: found.username.id, domain: shared, local, fullDomain: `${name}.${shared.domain}`,
   }, env.now);
@@ -84,8 +92,12 @@ async function firstMailOnUsername(db: Db, shared: DomainRow, name: string, loca
 async function firstMailOnCustomDomain(db: Db, domain: DomainRow, local: string, env: ResolveEnv): Promise<ResolveResponse> {
   if (!domain.verifiedAt || !domain.userId) return reject(R.relayDenied);
   if (!domain.active || !domain.catchAll) return reject(R.unknownRecipient);
-  const user = await findUser(db, domain.userId);
-  if (!user || user.deletedAt) return reject(R.unknownRecipient);
+  const owner = await findUser(db, domain.userId);
+  if (!owner || owner.user.deletedAt) return reject(R.unknownRecipient);
+  const { user } = owner;
+  const plan = limitsOf(owner.plan);
+  if (overBandwidth(user, plan, env.now)) return reject(R.overQuota);
+  if (!await reserveFirstMailAlias(db, user.id, plan, env.now)) return { action: "defer", reply: R.aliasRateLimited };
   const created = await createAliasOnFirstMail(db, {
     userId: user.id, usernameId: null, domain, local, fullDomain: domain.domain,
   }, env.now);
@@ -97,9 +109,11 @@ async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promi
   const { alias, domain, user, username } = ctx;
   if (alias.deletedAt || !user || user.deletedAt) return reject(R.unknownRecipient);
   if (domain.kind === "custom" && !domain.verifiedAt) return reject(R.relayDenied);
-  if (domain.kind === "shared" && domain.paidOnly && !isPaid(user)) return reject(R.relayDenied);
+  const plan = limitsOf(ctx.plan);
+  if (domain.kind === "shared" && domain.paidOnly && !plan.paid) return reject(R.relayDenied);
   const switchedOff = !alias.active || !domain.active || (username !== null && !username.active);
   if (switchedOff) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id };
+  if (overBandwidth(user, plan, env.now)) return reject(R.overQuota);
 
   const verified = await verifiedRecipients(db, { ...ctx, user });
   if (verified.length === 0) return reject(R.mailboxDisabled);
@@ -131,11 +145,6 @@ async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promi
       ...(dropped.length > 0 ? { droppedRecipients: dropped } : {}),
     },
   };
-}
-
-/** Plans other than `free` are paid (plans as data arrive with the plans issue). */
-function isPaid(user: UserRow): boolean {
-  return user.plan !== "free";
 }
 
 function asBanner(value: string): "top" | "bottom" | "off" {

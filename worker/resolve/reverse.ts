@@ -11,6 +11,8 @@ import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.
 import type { Db } from "../../db/client.js";
 import { recipients, reverseAliases } from "../../db/schema/index.js";
 import { issueReturnPaths } from "../outbound/return-paths.js";
+import { limitsOf } from "../plans/plans.js";
+import { replyLimitReached } from "./limits.js";
 import { findAlias } from "./lookup.js";
 import { RESOLVE_REPLIES as R } from "./replies.js";
 
@@ -37,10 +39,14 @@ export async function resolveReverseAlias(db: Db, req: ResolveRequest, now: Date
   const { alias, domain, user, username } = ctx;
   if (alias.deletedAt || !user || user.deletedAt || !destination) return reject(R.unknownRecipient);
   if (domain.kind === "custom" && !domain.verifiedAt) return reject(R.relayDenied);
+  if (domain.kind === "shared" && domain.paidOnly && !limitsOf(ctx.plan).paid) return reject(R.relayDenied);
   if (!alias.active || !domain.active || (username !== null && !username.active)) return reject(R.mailboxDisabled);
 
-  const owned = await db.select({ email: recipients.email, verifiedAt: recipients.emailVerifiedAt, canReplySend: recipients.canReplySend })
-    .from(recipients).where(eq(recipients.userId, user.id));
+  const [owned, limitReached] = await Promise.all([
+    db.select({ email: recipients.email, verifiedAt: recipients.emailVerifiedAt, canReplySend: recipients.canReplySend })
+      .from(recipients).where(eq(recipients.userId, user.id)),
+    replyLimitReached(db, user.id, limitsOf(ctx.plan), now),
+  ]);
   const [returnPath] = await issueReturnPaths(db, verpSecret, [{
     emailType: "R", userId: user.id, aliasId: alias.id, destination, domain: domain.domain,
   }], now);
@@ -57,6 +63,7 @@ export async function resolveReverseAlias(db: Db, req: ResolveRequest, now: Date
       allowedSenders: owned.filter((r) => r.verifiedAt && r.canReplySend).map((r) => r.email.toLowerCase()),
       ownerAddresses: [...new Set(owned.map((r) => r.email.toLowerCase()))],
       returnPath: returnPath!,
+      ...(limitReached ? { limitReached } : {}),
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The end-of-DATA decision for reply targets (issue 3 §3, §4): reply or send (In-Reply-To), who sent it
  * (./../../auth/reply-policy.ts), whether it authenticates, whether every To/Cc is a reply address of the
- * alias. A refusal turns the alias's targets into one record of a `refused` event (250 for the sender,
- * nothing to the correspondent, the owner told); a DNS failure is a 451 for the sender to retry.
+ * alias, and whether the owner's plan still allows a reply or send today (`limitReached`). A refusal
+ * turns the alias's targets into one record of a `refused` event (250 for the sender, nothing to the
+ * correspondent, the owner told); a DNS failure is a 451 for the sender to retry.
  */
 import type { AuthSummary } from "../../auth/authenticate.js";
 import { checkSenders, judgeAuthentication, type ReplyVerdict } from "../../auth/reply-policy.js";
@@ -13,7 +14,7 @@ import { type Refusal, refusedEvent } from "../../pipeline/events.js";
 import type { ParsedHeaders } from "../../transform/parse.js";
 import { decodeRecipients } from "../../transform/reply.js";
 
-const STATUS = { "sender-not-allowed": "5.7.1", "unauthenticated": "5.7.26", "not-reverse-alias": "5.7.1" } as const;
+const STATUS = { "sender-not-allowed": "5.7.1", "unauthenticated": "5.7.26", "not-reverse-alias": "5.7.1", "reply-limit": "5.7.1" } as const;
 
 /**
  * @param auth the message's authentication results (computed once per message)
@@ -45,6 +46,12 @@ export function decideReplies(
         refusal = {
           reason: "not-reverse-alias", status: STATUS["not-reverse-alias"], emailType: mode === "send" ? "S" : "R", destination: plan.destination,
           diagnostic: `To/Cc held ${bad.length} address(es) that are not reply addresses of this alias: ${bad.join(", ")}`,
+        };
+      } else if (plan.limitReached) {
+        // Only now: the message is the owner's own (authenticated), so telling the owner is right.
+        refusal = {
+          reason: "reply-limit", status: STATUS["reply-limit"], emailType: mode === "send" ? "S" : "R", destination: plan.destination,
+          diagnostic: `your plan allows ${plan.limitReached.perDay} replies and sends a day (UTC), and ${plan.limitReached.used} were sent today`,
         };
       }
     }

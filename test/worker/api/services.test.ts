@@ -24,7 +24,8 @@ let t: TestDatabase;
 let jane: { userId: string; usernameId: string; recipientId: string };
 let bob: { userId: string; usernameId: string; recipientId: string };
 const now = nowSeconds();
-const open = { hourlyLimit: null };
+/** Operator-style creation: these tests are not about plan limits (test/worker/plans/ is). */
+const open = { enforcePlan: false };
 const mail = { appUrl: "https://app.test", appName: "Veilmail", appSecret: "s".repeat(40) };
 
 const code = async (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
@@ -32,8 +33,8 @@ const code = async (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (
 beforeAll(async () => {
   t = await createTestDatabase();
   await addSharedDomain(t.db, { domain: "share.test", paidOnly: false }, now);
-  jane = await createUser(t.db, { username: "jane", recipientEmail: "jane@mailbox.example", verified: true }, now);
-  bob = await createUser(t.db, { username: "bob", recipientEmail: "bob@mailbox.example", verified: true }, now);
+  jane = await createUser(t.db, { username: "jane", recipientEmail: "jane@mailbox.example", verified: true, plan: "pro" }, now);
+  bob = await createUser(t.db, { username: "bob", recipientEmail: "bob@mailbox.example", verified: true, plan: "pro" }, now);
 });
 afterAll(async () => { await t?.close(); });
 

@@ -33,7 +33,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const body = await parseBody(c, z.object({
       username: Username, recipient: z.string().max(254), password: z.string().min(8).max(200).optional(), plan: z.string().max(32).optional(),
     }));
-    const ids = await createUser(c.var.db, { username: body.username, recipientEmail: body.recipient, password: body.password, plan: body.plan, verified: true }, nowSeconds());
+    const ids = await createUser(c.var.db, { username: body.username, recipientEmail: body.recipient, password: body.password, plan: body.plan ?? c.var.config.defaultPlan, verified: true }, nowSeconds());
     return c.json(ids, 201);
   })
   .post("/custom-domains", async (c) => {
@@ -47,7 +47,7 @@ export const adminRoutes = new Hono<AppEnv>()
     }));
     const { userId } = await userByUsername(c.var.db, body.username);
     const format = body.localPart ? "custom" : (body.format ?? "random_characters");
-    const { alias } = await createAlias(c.var.db, userId, { domain: body.domain, format, localPart: body.localPart }, nowSeconds(), { hourlyLimit: null });
+    const { alias } = await createAlias(c.var.db, userId, { domain: body.domain, format, localPart: body.localPart }, nowSeconds(), { enforcePlan: false });
     return c.json({ id: alias.id, email: alias.email }, 201);
   })
   .post("/aliases/:state{activate|deactivate}", async (c) => {

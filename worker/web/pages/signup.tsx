@@ -60,7 +60,7 @@ export const signupRoutes = webRouter()
     }
     let ids;
     try {
-      ids = await createUser(c.var.db, { username: form.data.username, recipientEmail: form.data.email, password: form.data.password, verified: false }, now);
+      ids = await createUser(c.var.db, { username: form.data.username, recipientEmail: form.data.email, password: form.data.password, plan: c.var.config.defaultPlan, verified: false }, now);
     } catch (err) {
       return again(fieldErrorsFrom(err, { recipient: "email" }));
     }

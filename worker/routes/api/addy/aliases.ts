@@ -89,7 +89,7 @@ export function aliasRoutes(api: ApiBuilder): void {
     if (body.format === "custom" && !body.local_part) throw new ApiError("VALIDATION", "The local part field is required when format is custom.", "local_part");
     const created = await createAlias(c.var.db, c.var.apiCaller.userId, {
       domain: body.domain, description: body.description, format: body.format, localPart: body.local_part, recipientIds: body.recipient_ids,
-    }, nowSeconds(), { hourlyLimit: c.var.config.newAliasesPerHour });
+    }, nowSeconds(), { enforcePlan: true });
     return c.json({ data: aliasJson(created) }, 201);
   });
 

@@ -115,11 +115,14 @@ export function usernameJson({ username, aliasCount, defaultRecipient }: Usernam
 }
 
 /**
- * The account (`account-details`). Plan limits are not enforced yet (issue 7): the `*_limit` fields
- * read 0, which the apps show as "no limit". Rules do not exist yet: `active_rule_count` is 0.
+ * The account (`account-details`) with its plan's limits (worker/plans/), read at this request.
+ * `bandwidth_limit` and `username_limit` are 0 when unlimited (addy.io's convention, which the apps show
+ * as "no limit"); `username_limit` counts the account's own username, as `username_count` does. The
+ * hosted-only `*_limit` fields are null when unlimited. Rules do not exist yet: `active_rule_count` is 0.
  */
 export function userJson(a: AccountSummary, fallbackDomain: string): z.infer<typeof S.User> {
   const u = a.user;
+  const p = a.plan;
   return {
     id: u.id,
     username: a.username,
@@ -127,10 +130,10 @@ export function userJson(a: AccountSummary, fallbackDomain: string): z.infer<typ
     email_subject: null,
     banner_location: u.bannerLocation === "bottom" || u.bannerLocation === "off" ? u.bannerLocation : "top",
     spam_warning_behaviour: null,
-    bandwidth: u.bandwidth,
-    bandwidth_limit: 0,
+    bandwidth: a.bandwidthThisMonth,
+    bandwidth_limit: p.bandwidthBytes ?? 0,
     username_count: a.usernameCount,
-    username_limit: 0,
+    username_limit: p.usernames === null ? 0 : p.usernames + 1,
     default_username_id: u.defaultUsernameId ?? "",
     default_recipient_id: u.defaultRecipientId ?? "",
     default_alias_domain: a.defaultAliasDomain ?? fallbackDomain,
@@ -149,6 +152,11 @@ export function userJson(a: AccountSummary, fallbackDomain: string): z.infer<typ
     total_inactive_aliases: a.totals.inactive,
     total_pinned_aliases: a.totals.pinned,
     total_deleted_aliases: a.totals.deleted,
+    subscription: p.name,
+    recipient_limit: p.recipients,
+    active_domain_limit: p.customDomains,
+    active_shared_domain_alias_limit: p.sharedDomainAliases,
+    active_rule_limit: p.rules,
     created_at: dateTime(u.createdAt),
     updated_at: dateTime(u.updatedAt),
   };

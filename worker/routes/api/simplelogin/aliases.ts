@@ -53,7 +53,7 @@ export function slAliasRoutes(api: ApiBuilder): void {
     const domain = options.find((o) => o.domain === user?.domain)?.domain ?? options[0]?.domain;
     if (!domain) throw new ApiError("FORBIDDEN", "No domain is available for new aliases.");
     const format: AliasFormat | null = query.mode === "word" ? "random_words" : query.mode === "uuid" ? "uuid" : null;
-    const created = await createAlias(c.var.db, userId, { domain, format, description: noteToDescription(body.note) }, nowSeconds(), { hourlyLimit: c.var.config.newAliasesPerHour });
+    const created = await createAlias(c.var.db, userId, { domain, format, description: noteToDescription(body.note) }, nowSeconds(), { enforcePlan: true });
     return c.json(slCreatedJson(created, await defaultRecipient(c)), 201);
   });
 
@@ -80,7 +80,7 @@ export function slAliasRoutes(api: ApiBuilder): void {
       const created = await createAlias(c.var.db, userId, {
         domain: suffix.slice(1), format: "custom", localPart: body.alias_prefix, description: noteToDescription(body.note),
         fromName: body.name, recipientIds: body.mailbox_ids,
-      }, nowSeconds(), { hourlyLimit: c.var.config.newAliasesPerHour });
+      }, nowSeconds(), { enforcePlan: true });
       return c.json(slCreatedJson(created, await defaultRecipient(c)), 201);
     });
   }

@@ -93,7 +93,7 @@ export async function createAliasFromForm(c: Context<WebEnv>) {
   try {
     const made = await createAlias(c.var.db, user.id, {
       domain: f.domain, format: f.format, localPart: f.local_part || null, description: f.description || null, recipientIds: f.recipient_ids,
-    }, nowSeconds(), { hourlyLimit: c.var.config.newAliasesPerHour });
+    }, nowSeconds(), { enforcePlan: true });
     setFlash(c, { kind: "ok", text: `Created ${made.alias.email}.` });
     return c.redirect("/aliases", 303);
   } catch (err) {

@@ -58,7 +58,8 @@ Veilmail is running (database ${dbName}).
   Worker (dashboard, API, internal API)  ${stack.info.workerUrl}
   MX bridges                             mx1 127.0.0.1:${mx1} (primary), mx2 127.0.0.1:${stack.info.mx[1]!.port} (backup)
   Development sink                       127.0.0.1:${stack.info.sinkPort} → ${stack.info.outboxDir}/<id>.eml
-  Demo account                           ${demo.username} (recipient ${demo.recipient}, password ${demo.password})
+  Demo account                           ${demo.username} (recipient ${demo.recipient}, password ${demo.password}, plan ${demo.plan})
+  Shared domains                         ${demo.sharedDomain} (all plans), ${demo.paidDomain} (paid plans only; also ${demo.username}.${demo.paidDomain})
 
 Send a first message (any local part works: the username's catch-all creates the alias):
   swaks --server 127.0.0.1:${mx1} --from alice@sender.example --to ${demo.sampleAlias} --header "Subject: hello"

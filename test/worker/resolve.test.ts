@@ -87,6 +87,27 @@ describe("standard aliases <anything>@<username>.<shared domain>", () => {
   });
 });
 
+describe("sub-addressing alias+tag@ (found by a newcomer: it created a '+' alias the forward could never rewrite)", () => {
+  it("is mail for the alias itself, existing or created on first mail, and never stores a '+' alias", async () => {
+    const plain = await resolve("tagged@jane.share.test");
+    const tagged = await resolve("tagged+news@jane.share.test");
+    expect(plain.action === "forward" && tagged.action === "forward" && tagged.plan.aliasId === plain.plan.aliasId).toBe(true);
+    const fresh = await resolve("fresh+promo@jane.share.test");
+    expect(fresh.action === "forward" ? fresh.plan.aliasEmail : fresh.action).toBe("fresh@jane.share.test");
+    const rows = await w.db.select({ email: aliases.email }).from(aliases);
+    expect(rows.filter((r) => r.email.includes("+"))).toEqual([]);
+  });
+
+  it("refuses (550 5.1.1) local parts no alias can have", async () => {
+    for (const rcpt of ["we!rd@jane.share.test", "+x@jane.share.test", "a&b@jane.share.test", "\"q s\"@jane.share.test"]) {
+      expect(await resolve(rcpt), rcpt).toMatchObject({ action: "reject", reply: { code: expect.any(Number) } });
+      expect((await resolve(rcpt)).reply.code, rcpt).toBeGreaterThanOrEqual(550);
+    }
+    const rows = await w.db.select({ email: aliases.email }).from(aliases);
+    expect(rows.filter((r) => /[!&+" ]/.test(r.email))).toEqual([]);
+  });
+});
+
 describe("shared-domain aliases", () => {
   it("forward when they exist and are refused with 550 5.1.1 when they do not", async () => {
     const created = await admin<{ email: string }>("aliases", { username: "jane", domain: "share.test" });

@@ -21,6 +21,7 @@ import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.
 import type { Db } from "../../db/client.js";
 import { parseVerp } from "../../common/verp.js";
 import { parseAddress } from "../domain/address.js";
+import { CUSTOM_LOCAL_PART } from "../domain/alias-format.js";
 import { issueReturnPaths } from "../outbound/return-paths.js";
 import { resolveBounce } from "./bounce.js";
 import { limitsOf } from "../plans/plans.js";
@@ -58,7 +59,13 @@ export async function resolveRecipient(db: Db, req: ResolveRequest, env: Resolve
   const reverse = await resolveReverseAlias(db, req, now, env.verpSecret);
   if (reverse) return reverse;
 
-  const existing = await findAlias(db, email);
+  // Sub-addressing: `alias+tag@…` (that is not a reverse alias) is mail for `alias@…`, as at addy.io.
+  // Aliases are only ever stored, and created on first mail, with a plain local part: one the forward
+  // transform can always turn into reverse aliases.
+  const plus = addr.local.indexOf("+");
+  const local = plus > 0 ? addr.local.slice(0, plus) : addr.local;
+  if (!CUSTOM_LOCAL_PART.test(local)) return reject(R.unknownRecipient);
+  const existing = await findAlias(db, `${local}@${addr.domain}`);
   if (existing) return decideForAlias(db, existing, env);
 
   const parent = addr.domain.slice(addr.domain.indexOf(".") + 1);
@@ -67,10 +74,10 @@ export async function resolveRecipient(db: Db, req: ResolveRequest, env: Resolve
   const sharedParent = candidates.find((d) => d.domain === parent && d.kind === "shared");
 
   if (exact?.kind === "shared") return reject(R.unknownRecipient);
-  if (exact?.kind === "custom") return firstMailOnCustomDomain(db, exact, addr.local, env);
+  if (exact?.kind === "custom") return firstMailOnCustomDomain(db, exact, local, env);
   if (sharedParent) {
     const name = addr.domain.slice(0, addr.domain.length - parent.length - 1);
-    return firstMailOnUsername(db, sharedParent, name, addr.local, env);
+    return firstMailOnUsername(db, sharedParent, name, local, env);
   }
   return reject(R.relayDenied);
 }

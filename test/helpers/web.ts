@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { mailOutbox, usernames } from "../../db/schema/index.js";
+import { mailOutbox, usernames, users } from "../../db/schema/index.js";
 
 export interface WebResponse {
   status: number;
@@ -107,8 +107,12 @@ export interface WebUser {
   password: string;
 }
 
-/** Signs up `username` with `<username>@mailbox.example` and opens the verification link. */
-export async function signedInUser(baseUrl: string, db: Db, username: string, password = `${username}-password-1`): Promise<WebUser> {
+/**
+ * Signs up `username` with `<username>@mailbox.example` and opens the verification link.
+ * @param plan a plan other than the default `free` (whose limits allow no extra recipients, usernames
+ *   or custom domains), set the way an operator would (`users.plan`)
+ */
+export async function signedInUser(baseUrl: string, db: Db, username: string, password = `${username}-password-1`, plan?: string): Promise<WebUser> {
   const client = new WebClient(baseUrl);
   const email = `${username}@mailbox.example`;
   const res = await client.submit("/signup", { username, email, password, password_confirmation: password });
@@ -117,5 +121,6 @@ export async function signedInUser(baseUrl: string, db: Db, username: string, pa
   const verified = await client.get(linkIn(mail!.textBody, "/recipients/verify?token="));
   if (verified.status !== 200) throw new Error(`verification of ${email} answered ${verified.status}`);
   const [row] = await db.select({ userId: usernames.userId }).from(usernames).where(eq(usernames.username, username));
+  if (plan) await db.update(users).set({ plan }).where(eq(users.id, row!.userId!));
   return { client, userId: row!.userId!, username, email, password };
 }

@@ -20,11 +20,12 @@ const signUp = async (client: WebClient, username: string, email: string, passwo
   client.submit("/signup", { username, email, password, password_confirmation: password });
 
 describe("landing page", () => {
-  it("links sign-up and the status page, carries a newsletter form with a CSRF token, and strict headers", async () => {
+  it("shows the plans from the database, links sign-up and the status page, carries a newsletter form with a CSRF token, and strict headers", async () => {
     const page = await new WebClient(w.url).get("/");
     expect(page.status).toBe(200);
     expect(page.html).toMatch(/href="\/signup"/);
     expect(page.html).toMatch(/href="\/status"/);
+    expect(textOf(page.html)).toMatch(/Recipients 1 5 30 Custom domains 0 1 20/);
     expect(page.html).toMatch(/<form method="post" action="\/newsletter"[\s\S]*name="_csrf" value="[\w-]{43}"/);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(page.headers.get("x-frame-options")).toBe("SAMEORIGIN");

@@ -5,7 +5,7 @@
 import { gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aliasRecipients, aliases, domains } from "../../db/schema/index.js";
+import { aliasDailyStats, aliasRecipients, aliases, domains } from "../../db/schema/index.js";
 import { type TestWorker, startTestWorker } from "../helpers/worker.js";
 import { type WebUser, signedInUser, textOf } from "../helpers/web.js";
 
@@ -13,7 +13,7 @@ let w: TestWorker;
 let amy: WebUser;
 let bob: WebUser;
 beforeAll(async () => {
-  w = await startTestWorker({ NEW_ALIASES_PER_HOUR: "1000" });
+  w = await startTestWorker();
   await w.call("/internal/v1/admin/shared-domains", { domain: "share.test" }, "admin");
   amy = await signedInUser(w.url, w.db, "amy");
   bob = await signedInUser(w.url, w.db, "bob");
@@ -126,6 +126,28 @@ describe("switches and editing", () => {
     await amy.client.get(`/aliases/${a.id}`);
     expect((await amy.client.post(`/aliases/${a.id}`, { _csrf: null, description: "csrf", from_name: "" })).status).toBe(403);
     expect((await aliasOf(a.email))!.description).toBe("new text");
+  });
+});
+
+describe("dashboard", () => {
+  it("charts the last 7 days of forwarded, replied and blocked mail with the figures in a table", async () => {
+    await create(amy, { domain: "amy.share.test", format: "custom", local_part: "charted" });
+    const a = (await aliasOf("charted@amy.share.test"))!;
+    const day = (back: number) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+    await w.db.insert(aliasDailyStats).values([
+      { aliasId: a.id, userId: amy.userId, day: day(0), forwarded: 5, replied: 2, blocked: 1 },
+      { aliasId: a.id, userId: amy.userId, day: day(6), forwarded: 3, replied: 0, blocked: 4 },
+      { aliasId: a.id, userId: amy.userId, day: day(8), forwarded: 99, replied: 99, blocked: 99 },
+    ]);
+    const page = await amy.client.get("/dashboard");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<svg viewBox="0 0 560 200" role="img"');
+    const rows = [...page.html.matchAll(/<tr><th scope="row">(\d{4}-\d{2}-\d{2})<\/th>((?:<td class="num">\d+<\/td>)+)<\/tr>/g)]
+      .map((m) => [m[1], ...[...m[2]!.matchAll(/>(\d+)</g)].map((x) => Number(x[1]))]);
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toEqual([day(6), 3, 0, 4]);
+    expect(rows[6]).toEqual([day(0), 5, 2, 1]);
+    expect(page.html).not.toContain(">99<");
   });
 });
 

@@ -20,8 +20,8 @@ const ids = { alias: "", recipient: "", username: "", domain: "", intruderRecipi
 beforeAll(async () => {
   w = await startTestWorker();
   await w.call("/internal/v1/admin/shared-domains", { domain: "share.test" }, "admin");
-  owner = await signedInUser(w.url, w.db, "owner");
-  intruder = await signedInUser(w.url, w.db, "intruder");
+  owner = await signedInUser(w.url, w.db, "owner", undefined, "pro");
+  intruder = await signedInUser(w.url, w.db, "intruder", undefined, "pro");
   await owner.client.submit("/aliases", { domain: "owner.share.test", format: "custom", local_part: "secret", description: XSS });
   ids.alias = (await w.db.select().from(aliases).where(eq(aliases.email, "secret@owner.share.test")))[0]!.id;
   ids.recipient = (await w.db.select().from(recipients).where(eq(recipients.userId, owner.userId)))[0]!.id;

@@ -1,7 +1,8 @@
 /**
  * Recipients, usernames, custom domains (with the DNS check against a fake DNS-over-HTTPS resolver:
  * public DNS is outside this machine) and failed deliveries, through the real Worker: every form's
- * happy path, validation error, missing CSRF token, and another user's id → 404.
+ * happy path, validation error, missing CSRF token, and another user's id → 404. The users are on the
+ * seeded `pro` plan: the free plan allows no extra recipients, usernames or custom domains.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,8 +19,8 @@ beforeAll(async () => {
   doh = await startFakeDoh();
   w = await startTestWorker({ DOH_URL: doh.url, MX_HOSTS: "mx1.veilmail.test,mx2.veilmail.test", SPF_INCLUDE: "spf.veilmail.test", MAIL_DOMAIN: "veilmail.test" });
   await w.call("/internal/v1/admin/shared-domains", { domain: "share.test" }, "admin");
-  eve = await signedInUser(w.url, w.db, "eve");
-  fay = await signedInUser(w.url, w.db, "fay");
+  eve = await signedInUser(w.url, w.db, "eve", undefined, "pro");
+  fay = await signedInUser(w.url, w.db, "fay", undefined, "pro");
 });
 afterAll(async () => { await w?.close(); await doh?.close(); });
 
@@ -164,6 +165,16 @@ describe("custom domains", () => {
     expect(await w.db.select().from(domains).where(eq(domains.id, d!.id))).toHaveLength(0);
     expect((await eve.client.submit("/domains", { domain: "not a domain" })).status).toBe(422);
     expect((await eve.client.submit("/domains", { domain: "eve-own.example" })).status).toBe(422);
+  });
+});
+
+describe("plan limits", () => {
+  it("shows the plan's refusal at the form (free plan: no extra recipients)", async () => {
+    const free = await signedInUser(w.url, w.db, "freeuser");
+    const res = await free.client.submit("/recipients", { email: "second@office.example" });
+    expect(res.status).toBe(422);
+    expect(res.html).toContain('class="flash error" role="alert"');
+    expect(await recipientRow("second@office.example", free.userId)).toBeUndefined();
   });
 });
 

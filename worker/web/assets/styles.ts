@@ -51,7 +51,6 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92
 .legend span{margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
 .legend .b1{background:var(--bar1)}.legend .b2{background:var(--bar2)}.legend .b3{background:var(--bar3)}
 .hero{padding:2rem 0}.hero p{font-size:1.15rem;max-width:40rem}
-.plans{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:40rem){main{padding:.75rem}.who{margin-left:0}table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0}table.stack td{display:block;border:none;padding:.15rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}.num{text-align:left}}
 `.replace(/\n/g, "");

@@ -4,6 +4,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { listPlans } from "../../plans/plans.js";
 import { webErrorPage } from "../errors.js";
 import type { FieldErrors } from "../forms.js";
 import { render } from "../layout.js";
@@ -11,10 +12,29 @@ import { webStack } from "../middleware.js";
 import type { WebEnv } from "../types.js";
 import { Csrf, Field } from "../ui.js";
 
-const PLANS = [
-  { name: "Free", price: "$0", points: ["Unlimited aliases at your own username subdomain", "Aliases on the shared domains", "Replies and sends through your aliases", "Two-factor login with an app or a passkey"] },
-  { name: "Paid", price: "set by your operator", points: ["Everything in Free", "The premium shared domains", "Your own custom domains with DKIM", "Extra usernames"] },
-] as const;
+type PlanRow = Awaited<ReturnType<typeof listPlans>>[number];
+
+const limit = (n: number | null, unit = "") => (n === null ? "Unlimited" : `${n}${unit}`);
+const mb = (n: number | null) => (n === null ? "Unlimited" : `${Math.round(n / 1024 / 1024)} MB`);
+
+/** The plans as the operator configured them (worker/plans/), from the database. */
+function Plans({ plans }: { plans: PlanRow[] }) {
+  const rows: [string, (p: PlanRow) => string][] = [
+    ["Aliases at your username subdomain", () => "Unlimited"],
+    ["Active aliases on shared domains", (p) => limit(p.sharedDomainAliases)],
+    ["Recipients", (p) => limit(p.recipients)], ["Custom domains", (p) => limit(p.customDomains)],
+    ["Extra usernames", (p) => limit(p.usernames)], ["Replies and sends per day", (p) => limit(p.repliesPerDay)],
+    ["Bandwidth per month", (p) => mb(p.bandwidthBytes)], ["Premium shared domains", (p) => (p.paid ? "Yes" : "No")],
+  ];
+  return (
+    <table class="stack">
+      <thead><tr><th scope="col"><span class="visually-hidden">Feature</span></th>{plans.map((p) => <th scope="col">{p.name}</th>)}</tr></thead>
+      <tbody>{rows.map(([label, value]) => (
+        <tr><th scope="row">{label}</th>{plans.map((p) => <td data-label={p.name}>{value(p)}</td>)}</tr>
+      ))}</tbody>
+    </table>
+  );
+}
 
 /** The newsletter form (also re-rendered with its error by the newsletter route). */
 export function NewsletterForm({ csrf, errors, email }: { csrf: string; errors?: FieldErrors; email?: string }) {
@@ -32,8 +52,9 @@ export function NewsletterForm({ csrf, errors, email }: { csrf: string; errors?:
 }
 
 /** The landing page's content. */
-export function landingPage(c: Context<WebEnv>, newsletter: { errors?: FieldErrors; email?: string } = {}, status?: 422) {
+export async function landingPage(c: Context<WebEnv>, newsletter: { errors?: FieldErrors; email?: string } = {}, status?: 422) {
   const { appName } = c.var.config;
+  const plans = await listPlans(c.var.db);
   const body = (
     <>
       <section class="hero">
@@ -52,15 +73,9 @@ export function landingPage(c: Context<WebEnv>, newsletter: { errors?: FieldErro
         <div class="card"><h3>Works with your tools</h3><p>An addy.io-compatible API for Bitwarden, browser extensions and apps.</p></div>
       </div>
       <h2>Plans</h2>
-      <div class="plans">
-        {PLANS.map((p) => (
-          <div class="card">
-            <h3>{p.name}</h3>
-            <p><strong>{p.price}</strong></p>
-            <ul>{p.points.map((t) => <li>{t}</li>)}</ul>
-          </div>
-        ))}
-      </div>
+      <section class="card" aria-label="Plans">
+        {plans.length ? <Plans plans={plans} /> : <p>Every account gets the same service.</p>}
+      </section>
       <NewsletterForm csrf={c.var.csrfToken} errors={newsletter.errors} email={newsletter.email} />
       <p>Is everything running? See the <a href="/status">service status</a>.</p>
     </>

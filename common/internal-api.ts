@@ -34,13 +34,20 @@ export const PlanRecipient = z.object({ id: z.string(), email: z.string(), retur
 export type PlanRecipient = z.infer<typeof PlanRecipient>;
 
 /**
+ * An alias address as plans carry it: lower case, a plain local part (no `+`, which starts the reverse
+ * alias and sub-address forms; RFC 5321 §4.1.2 dot-atom) and a domain. The bridge refuses (451) a plan
+ * whose alias it could not rewrite, rather than accepting mail it would then fail to forward.
+ */
+export const AliasAddress = z.string().regex(/^[a-z0-9._-]{1,64}@[a-z0-9.-]{1,253}$/, "an alias address with a plain local part");
+
+/**
  * What the bridge needs to forward mail for one alias, computed once at RCPT time.
  * Display settings follow addy.io's names (see the shared reference).
  */
 export const ForwardPlan = z.object({
   aliasId: z.string(),
   /** The alias address as stored (lower case). */
-  aliasEmail: z.string(),
+  aliasEmail: AliasAddress,
   userId: z.string(),
   recipients: z.array(PlanRecipient).min(1),
   /** `d=` of our DKIM signature: the custom domain, or the shared domain for `*@<username>.<shared>`. */
@@ -66,7 +73,7 @@ export type ForwardPlan = z.infer<typeof ForwardPlan>;
  */
 export const ReplyPlan = z.object({
   aliasId: z.string(),
-  aliasEmail: z.string(),
+  aliasEmail: AliasAddress,
   userId: z.string(),
   /** The correspondent the reverse alias stands for (the real address it goes to). */
   destination: z.string(),

@@ -18,7 +18,7 @@ export interface Envelope {
   heloName: string;
   /** When our 250 was given, ISO 8601. */
   receivedAt: string;
-  /** Our bridge's name (`mx1`), for Received headers and logs. */
+  /** Our host name (HOSTNAME, e.g. `mx1.example.net`): the `by` of our Received header (RFC 5321 §4.4). */
   receivedBy: string;
 }
 

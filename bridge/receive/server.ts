@@ -188,7 +188,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       clientIp,
       heloName: String(session.hostNameAppearsAs || ""),
       receivedAt: new Date().toISOString(),
-      receivedBy: options.nodeName,
+      receivedBy: options.hostname,
     };
     // End-of-DATA policy (./data-policy.ts): loops, bounces, reply checks, reverse-alias tokens.
     const final = await options.policy(targets, data.raw, envelope);

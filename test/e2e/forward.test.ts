@@ -43,6 +43,9 @@ describe("a message to a username-subdomain alias", () => {
     expect(parsed.from?.name).toBe("Alice Example 'alice at sender.example'");
     expect(parsed.replyTo?.[0]?.address).toBe("shop+alice=sender.example@demo.veilmail.test");
     expect(parsed.text?.trim()).toBe("Hello from Alice");
+    // Our trace field names this MX by its host name (RFC 5321 §4.4), and the alias, never the mailbox.
+    const ours = parsed.headers.find((h) => h.key === "received")?.value ?? "";
+    expect(ours).toMatch(/by mx1\.veilmail\.test for <shop@demo\.veilmail\.test>/);
     expect(parsed.attachments).toHaveLength(1);
     expect(Buffer.from(parsed.attachments[0]!.content as ArrayBuffer).equals(attachment)).toBe(true);
 

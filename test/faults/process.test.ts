@@ -31,8 +31,8 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
 };
 const files = (dir: string) => { try { return readdirSync(dir); } catch { return []; } };
 /** Waits for every spool to empty (deliveries done and events reported) and returns the Worker's counts. */
-async function reportedCounts(aliases: string[]): Promise<Map<string, number>> {
-  await until("the spools to empty", () => f.spoolDirs().every((d) => files(path.join(d, "state")).length === 0));
+async function reportedCounts(aliases: string[], timeoutMs = 60_000): Promise<Map<string, number>> {
+  await until("the spools to empty", () => f.spoolDirs().every((d) => files(path.join(d, "state")).length === 0), timeoutMs);
   return f.forwardedCounts(aliases);
 }
 
@@ -140,11 +140,11 @@ describe("bridge processes killed and restarted", () => {
     expect(tally("", sent, f.outboxDir, f.spoolDirs())).toMatchObject({ queued: 1000, delivered: 0 });
 
     await f.stack.restartBridge("mx1");
-    await until("300 deliveries", () => tally("", sent, f.outboxDir, []).delivered >= 300, 120_000);
+    await until("300 deliveries", () => tally("", sent, f.outboxDir, []).delivered >= 300, 240_000);
     await f.stack.restartBridge("mx1"); // SIGTERM mid-drain, then recovery of what is left
-    const row = await settle("restart with 1,000 spooled messages", sent, f.outboxDir, f.spoolDirs(), { timeoutMs: 150_000 });
+    const row = await settle("restart with 1,000 spooled messages", sent, f.outboxDir, f.spoolDirs(), { timeoutMs: 360_000 });
     recordRow(9, row);
     expect(row).toMatchObject({ sent: 1000, delivered: 1000, lost: 0, duplicated: 0 });
-    expect((await reportedCounts([to])).get(to)).toBe(1000);
-  });
+    expect((await reportedCounts([to], 240_000)).get(to)).toBe(1000);
+  }, 600_000);
 });

@@ -28,21 +28,34 @@ export function markers(tag: string, count: number): string[] {
 
 const SUBJECT = /^Subject: (f-[0-9a-f]{8}-[a-z0-9]+-\d{4})\r?$/m;
 
-/** Marker → how many times it appears among the `.eml` files of `dir` (the sink's outbox, a spool's messages/). */
+/** File path → its marker (or null). Outbox files (once complete) and spool messages never change. */
+const markerOf = new Map<string, string | null>();
+
+/**
+ * Marker → how many times it appears among the `.eml` files of `dir` (the sink's outbox, a spool's
+ * messages/). Each file is read once: polling a directory of a thousand messages costs a readdir.
+ */
 export function markerCounts(dir: string): Map<string, number> {
   const counts = new Map<string, number>();
   if (!existsSync(dir)) return counts;
-  for (const name of readdirSync(dir)) {
+  const names = readdirSync(dir);
+  const complete = dir.endsWith("outbox") ? new Set(names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))) : null;
+  for (const name of names) {
     if (!name.endsWith(".eml")) continue;
-    if (dir.endsWith("outbox") && !existsSync(path.join(dir, `${name.slice(0, -4)}.json`))) continue; // not complete yet
-    let text: string;
-    try {
-      text = readFileSync(path.join(dir, name), "latin1").slice(0, 64 * 1024);
-    } catch {
-      continue; // removed while we read (a spool entry just delivered)
+    if (complete && !complete.has(name.slice(0, -4))) continue; // the sink is still writing it
+    const file = path.join(dir, name);
+    let marker = markerOf.get(file);
+    if (marker === undefined) {
+      let text: string;
+      try {
+        text = readFileSync(file, "latin1").slice(0, 64 * 1024);
+      } catch {
+        continue; // removed while we read (a spool entry just delivered)
+      }
+      marker = SUBJECT.exec(text)?.[1] ?? null;
+      markerOf.set(file, marker);
     }
-    const m = SUBJECT.exec(text);
-    if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+    if (marker) counts.set(marker, (counts.get(marker) ?? 0) + 1);
   }
   return counts;
 }
@@ -75,7 +88,7 @@ export async function settle(scenario: string, sent: string[], outboxDir: string
   for (;;) {
     const row = tally(scenario, sent, outboxDir, spoolDirs, opts.failed);
     if (row.delivered + row.failed === row.sent || Date.now() > deadline) return row;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, sent.length > 100 ? 1000 : 200));
   }
 }
 

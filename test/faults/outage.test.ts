@@ -29,9 +29,13 @@ beforeAll(async () => {
   f = await startFaultStack({ serverUrl: db.serverUrl });
 }, 240_000);
 afterAll(async () => {
-  await f?.stop();
-  await db?.stop();
-  rmSync(dbDir, { recursive: true, force: true });
+  // The private server must go whatever happens to the stack's own shutdown.
+  try {
+    await Promise.race([f?.stop(), new Promise((r) => setTimeout(r, 90_000))]);
+  } finally {
+    await db?.stop();
+    rmSync(dbDir, { recursive: true, force: true });
+  }
 });
 
 const msg = (to: string, marker: string): MtaMessage => ({ from: "alice@sender.example", to, marker });

@@ -60,6 +60,25 @@ describe("POST /internal/v1/events", () => {
     expect(rows[0]).toMatchObject({ bounceType: "hard", status: "5.1.1", code: "550 5.1.1 user unknown", emailType: "F", remoteMta: "mx.mailbox.example" });
   });
 
+  it("applies a large batch set-wise: each id once (also when repeated inside the batch), sums per alias, owner and day", async () => {
+    const before = await alias();
+    const [userBefore] = await w.db.select().from(users).where(eq(users.id, plan.userId));
+    const batch = Array.from({ length: 60 }, (_, i) => event("forwarded", { bytes: 100, at: `2026-11-2${i % 2}T08:00:0${i % 10}.000Z` }));
+    const res = await w.call<{ applied: number; duplicates: number }>("/internal/v1/events", { events: [...batch, batch[0]!, batch[1]!] });
+    expect(res.body).toEqual({ applied: 60, duplicates: 2 });
+    const after = await alias();
+    expect(after.emailsForwarded).toBe(before.emailsForwarded + 60);
+    expect(after.lastForwarded?.toISOString()).toBe("2026-11-21T08:00:09.000Z");
+    const [userAfter] = await w.db.select().from(users).where(eq(users.id, plan.userId));
+    expect(userAfter!.bandwidth - userBefore!.bandwidth).toBe(6000);
+    const days = await w.db.select().from(aliasDailyStats).where(eq(aliasDailyStats.aliasId, plan.aliasId));
+    expect(days.find((d) => d.day === "2026-11-20")).toMatchObject({ forwarded: 30, bytes: 3000 });
+    expect(days.find((d) => d.day === "2026-11-21")).toMatchObject({ forwarded: 30, bytes: 3000 });
+    const again = await w.call<{ applied: number; duplicates: number }>("/internal/v1/events", { events: batch });
+    expect(again.body).toEqual({ applied: 0, duplicates: 60 });
+    expect((await alias()).emailsForwarded).toBe(after.emailsForwarded);
+  });
+
   it("rejects a malformed batch with 422 and applies none of it", async () => {
     const before = await alias();
     const res = await w.call<{ error: { field: string } }>("/internal/v1/events", { events: [event("forwarded"), { ...event("forwarded"), id: "not-a-uuid" }] });

@@ -1,16 +1,19 @@
 /**
  * Applies what a bridge reports to counters, bandwidth, failed deliveries and owner notices
- * (./counters.ts, ./failures.ts). Each event id is applied at most once: the id goes into `bridge_events`
- * with `INSERT IGNORE` in the same transaction as its effects, so a bridge can safely resend a batch.
+ * (./counters.ts, ./failures.ts), a batch in one transaction. Each event id is applied at most once:
+ * ids already in `bridge_events` are skipped, and the new ids are inserted in the same transaction as
+ * their effects, so a bridge can safely resend a batch. (Two copies of one batch racing each other: the
+ * second insert meets the unique key, its transaction rolls back, and the bridge's retry finds the ids.)
  */
+import { inArray } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
 import { nowSeconds } from "../db-errors.js";
 import { bridgeEvents } from "../../db/schema/index.js";
-import { applyCounted } from "./counters.js";
+import { type CountedEvent, applyCountedBatch } from "./counters.js";
 import { type AppInfo, applyFailure } from "./failures.js";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+const COUNTED = new Set(["forwarded", "replied", "sent", "blocked"]);
 
 /**
  * Applies a batch in one transaction.
@@ -21,38 +24,27 @@ export async function applyEvents(
   db: Db, node: string, events: BridgeEvent[], now: Date, app: AppInfo = { appName: "Veilmail", appUrl: "" },
 ): Promise<{ applied: number; duplicates: number }> {
   return db.transaction(async (tx) => {
-    let applied = 0;
+    const known = await tx.select({ id: bridgeEvents.id }).from(bridgeEvents).where(inArray(bridgeEvents.id, events.map((e) => e.id)));
+    const skip = new Set(known.map((r) => r.id));
+    const fresh: BridgeEvent[] = [];
     for (const event of events) {
-      const at = nowSeconds(new Date(event.at));
-      const inserted = await tx.insert(bridgeEvents).ignore().values({
-        id: event.id, bridge: node, kind: event.kind, aliasId: event.aliasId, bytes: event.bytes, occurredAt: at, createdAt: now,
-      });
-      if (affected(inserted) === 0) continue;
-      applied++;
-      await applyOne(tx, event, at, now, app);
+      if (skip.has(event.id)) continue;
+      skip.add(event.id); // the same id twice in one batch counts once
+      fresh.push(event);
     }
-    return { applied, duplicates: events.length - applied };
+    if (fresh.length === 0) return { applied: 0, duplicates: events.length };
+    const at = (e: BridgeEvent) => nowSeconds(new Date(e.at));
+    await tx.insert(bridgeEvents).values(fresh.map((e) => ({
+      id: e.id, bridge: node, kind: e.kind, aliasId: e.aliasId, bytes: e.bytes, occurredAt: at(e), createdAt: now,
+    })));
+    const counted: CountedEvent[] = fresh.flatMap((e) => (COUNTED.has(e.kind) && e.aliasId
+      ? [{ ...e, kind: e.kind as CountedEvent["kind"], aliasId: e.aliasId, at: at(e) }] : []));
+    await applyCountedBatch(tx, counted, now, app);
+    for (const event of fresh) {
+      if (event.kind === "failed" || event.kind === "bounced" || event.kind === "refused") {
+        await applyFailure(tx, { ...event, kind: event.kind }, at(event), now, app);
+      }
+    }
+    return { applied: fresh.length, duplicates: events.length - fresh.length };
   });
-}
-
-async function applyOne(tx: Tx, event: BridgeEvent, at: Date, now: Date, app: AppInfo): Promise<void> {
-  switch (event.kind) {
-    case "forwarded":
-    case "replied":
-    case "sent":
-    case "blocked":
-      if (event.aliasId) await applyCounted(tx, { ...event, kind: event.kind }, event.aliasId, at, now, app);
-      return;
-    case "failed":
-    case "bounced":
-    case "refused":
-      await applyFailure(tx, { ...event, kind: event.kind }, at, now, app);
-      return;
-  }
-}
-
-/** Rows affected by a write, as drizzle's PlanetScale driver reports it. */
-function affected(result: unknown): number {
-  const r = result as { rowsAffected?: number };
-  return typeof r.rowsAffected === "number" ? r.rowsAffected : 0;
 }

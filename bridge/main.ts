@@ -31,7 +31,8 @@ import { initialState } from "./pipeline/initial-state.js";
 import { processEntry } from "./pipeline/process-entry.js";
 import { createQueueRunner } from "./pipeline/queue-runner.js";
 import { createReceiver } from "./receive/server.js";
-import { createWorkerReporter } from "./report/worker-reporter.js";
+import { createBatchingReporter } from "./report/batching-reporter.js";
+import { MAX_EVENTS_PER_REQUEST, createWorkerReporter } from "./report/worker-reporter.js";
 import { createCachingDirectory } from "./resolve/caching-directory.js";
 import { createMaintenanceDirectory } from "./resolve/maintenance-directory.js";
 import { createWorkerDirectory } from "./resolve/worker-directory.js";
@@ -41,6 +42,9 @@ import { createFileSpool, type FileSpool } from "./spool/file-spool.js";
 import { workerClient } from "./worker-client.js";
 
 /** Replacements for the stages `startBridge` would build from the configuration. */
+/** How long a finished entry's events wait for others to share one report request (milliseconds). */
+const REPORT_BATCH_WAIT_MS = 25;
+
 export interface BridgeOverrides {
   directory?: AliasDirectory;
   reporter?: Reporter;
@@ -101,7 +105,8 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     bypass: () => gate.active(),
     log,
   }), gate, log);
-  const reporter = overrides.reporter ?? createWorkerReporter(post, config.reportTimeoutMs);
+  const reporter = overrides.reporter
+    ?? createBatchingReporter(createWorkerReporter(post, config.reportTimeoutMs), { maxWaitMs: REPORT_BATCH_WAIT_MS, maxEvents: MAX_EVENTS_PER_REQUEST });
   const outbox = overrides.outbox ?? createOutboxClient(post, config.reportTimeoutMs);
   const signer = overrides.signer ?? await buildSigner(config, log);
   const resolver = overrides.resolver ?? await createResolver(config.dnsZoneFile);

@@ -58,6 +58,14 @@ export const ForwardPlan = z.object({
     bannerLocation: z.enum(["top", "bottom", "off"]),
     useReplyTo: z.boolean(),
     aliasDescription: z.string().nullable(),
+    /** The product name the banner says forwarded the mail (APP_NAME); absent in older plans: `Veilmail`. */
+    appName: z.string().min(1).max(64).optional(),
+    /**
+     * The banner's one-click "Deactivate this alias" link: `<APP_URL>` + {@link DEACTIVATE_PATH} + a signed,
+     * expiring token naming this alias (worker/accounts/deactivate-links.ts). Absent in older plans: the
+     * banner then has no link.
+     */
+    deactivateUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   }),
   /**
    * Recipients left out because their address is itself one of our aliases (a forwarding loop): the
@@ -66,6 +74,13 @@ export const ForwardPlan = z.object({
   droppedRecipients: z.array(PlanRecipient).optional(),
 });
 export type ForwardPlan = z.infer<typeof ForwardPlan>;
+
+/**
+ * Path prefix of the banner's deactivate links (`<APP_URL>/deactivate/<token>`): the Worker serves it
+ * (worker/web/pages/deactivate.tsx) and the reply scrubber removes any link to it from quoted text, so an
+ * owner's reply never hands the correspondent a way to switch the alias off.
+ */
+export const DEACTIVATE_PATH = "/deactivate/";
 
 /**
  * What the bridge needs for mail from the owner to a reverse alias (a reply, or a send when the message

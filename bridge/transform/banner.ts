@@ -1,30 +1,56 @@
 /**
- * Seam for the forward banner (addy.io `banner_location` top / bottom / off: a line naming the alias, its
- * description and the sender, in the text and HTML parts).
+ * The forward banner (addy.io `banner_location`, shared reference "Banner" and §2.4 "Body"): a few lines
+ * at the top or bottom of the forwarded message's displayed text naming the alias (and its
+ * description), the original sender and us, with a one-click "Deactivate this alias" link.
  *
- * NOT IMPLEMENTED: this is a documented no-op and the body is forwarded byte for byte whatever
- * `plan.display.bannerLocation` says. Doing it properly means walking the MIME tree, decoding the main
- * text/plain and text/html parts (transfer encoding and charset), inserting the banner, re-encoding them and
- * leaving signed or encrypted messages (multipart/signed, multipart/encrypted, inline PGP) untouched; that
- * is a later issue with its own golden files. It is kept here so that the forward composer already calls
- * the banner step in the right place (after the header rewrite, before signing). The banner's words and
- * marker class are fixed in ./banner-markers.ts: write it with those builders, because the reply rewrite
- * (./scrub.ts) finds and removes it by them when the owner's reply quotes it.
+ * - Where: per `plan.display.bannerLocation` (`off`: nothing changes). The parts are chosen by
+ *   ./banner-parts.ts (first text/plain and text/html, both of a multipart/alternative; never
+ *   attachments, nested messages, or anything signed or encrypted) and written by ./banner-insert.ts
+ *   (transfer encoding and charset kept).
+ * - What: the shared shape of ./banner-markers.ts, which the reply scrubber (./scrub.ts) removes again
+ *   when the owner's reply quotes it; the link is the plan's `display.deactivateUrl`, made and signed by
+ *   the Worker at RCPT time, so this stays a pure function.
+ * - The rest of the message stays byte for byte: the byte-preserving MIME tree (./mime-tree.ts) replaces
+ *   only the chosen leaves, and no header field changes.
  */
 import type { ForwardPlan } from "../../common/internal-api.js";
-import type { HeaderField } from "./parse.js";
+import { DEFAULT_APP_NAME } from "./banner-markers.js";
+import { type BannerWords, canTakeBanner, insertBanner } from "./banner-insert.js";
+import { bannerParts, replaceLeaves } from "./banner-parts.js";
+import { type MimeLeaf, parseMimeSync, serializeMime } from "./mime-tree.js";
+import { cteOf, decodeBody } from "./transfer-encoding.js";
 
-/** A message's header fields (in order) and body bytes. */
-export interface MessageParts {
-  fields: HeaderField[];
-  body: Buffer;
-}
+/** Longest sender address shown (RFC 5321 §4.5.3.1.3 allows a path of 256 octets). */
+const MAX_SENDER = 254;
 
 /**
- * Returns the message with the alias banner applied per `plan.display.bannerLocation`.
- * Currently returns `message` unchanged (see the module comment).
+ * The body of `raw` with the banner applied per `plan.display.bannerLocation`.
+ *
+ * @param raw the whole message as received
+ * @param bodyOffset where its body starts (`parseHeaderFields(raw).bodyOffset`)
+ * @param sender the original sender to name: the From address, else the envelope sender; null for none
+ * @returns the new body bytes (the header block is never changed by the banner); the original body
+ *   (the same bytes) when the banner is off or the message has no part that may take one
  */
-export function applyBanner(message: MessageParts, plan: ForwardPlan): MessageParts {
-  void plan;
-  return message;
+export function applyBanner(raw: Buffer, bodyOffset: number, plan: ForwardPlan, sender: string | null): Buffer {
+  const original = raw.subarray(bodyOffset);
+  const position = plan.display.bannerLocation;
+  if (position === "off") return original;
+
+  const tree = parseMimeSync(raw);
+  const decoded = (leaf: MimeLeaf) => decodeBody(leaf.body, cteOf(leaf.fields));
+  const { plain, html } = bannerParts(tree, decoded);
+  const words: BannerWords = {
+    alias: plan.aliasEmail,
+    sender: sender ? (sender.length > MAX_SENDER ? `${sender.slice(0, MAX_SENDER - 3)}...` : sender) : null,
+    description: plan.display.aliasDescription,
+    appName: plan.display.appName ?? DEFAULT_APP_NAME,
+    deactivateUrl: plan.display.deactivateUrl,
+  };
+  const replaced = new Map<MimeLeaf, MimeLeaf>();
+  for (const leaf of [plain, html]) {
+    if (leaf && canTakeBanner(leaf)) replaced.set(leaf, insertBanner(leaf, words, position));
+  }
+  if (replaced.size === 0) return original;
+  return serializeMime(replaceLeaves(tree, replaced)).subarray(tree.head.length);
 }

@@ -2,9 +2,10 @@
  * The forward rewrite (DESIGN.md §3 transform; addy.io `ForwardEmail`, shared reference §2.4): turns a
  * message received for an alias into the message sent on to one of the owner's real mailboxes.
  *
- * Unlike addy.io we do not rebuild the message from parsed parts: the body is copied byte for byte and
- * every header we do not need to change is re-emitted as it came (maddy's "modify headers only" rule), so
- * HTML, inline images, attachments and signed parts arrive exactly as sent.
+ * Unlike addy.io we do not rebuild the message from parsed parts: the body is copied byte for byte (but
+ * for the banner in its text parts) and every header we do not need to change is re-emitted as it came
+ * (maddy's "modify headers only" rule), so HTML, inline images, attachments and signed parts arrive
+ * exactly as sent.
  *
  * Header changes:
  * - `Received:` of our own is prepended (RFC 5321 §4.4).
@@ -25,6 +26,9 @@
  * - Added at the end: X-Veilmail-Original-Sender (envelope MAIL FROM, `<>` for the null sender),
  *   X-Veilmail-Original-From / -Reply-To / -To / -Cc / -Sender-Header (each only when the original had it),
  *   and `Feedback-ID: F:<aliasId>:veilmail`.
+ *
+ * Body: copied byte for byte, except the banner (./banner.ts) in the displayed text parts when the
+ * owner's `banner_location` is top or bottom.
  */
 import type { ForwardPlan } from "../../common/internal-api.js";
 import { encodeReverseAlias, needsToken, splitAddress } from "../../common/reverse-alias.js";
@@ -64,7 +68,8 @@ const RECORDED: ReadonlyArray<[key: string, header: string]> = [
  * @param ctx envelope, rcptTo (the alias address as given), now, randomId.
  * @returns the complete RFC 5322 message to sign and deliver: header lines with the message's own line
  *   ending (CRLF for everything the receive stage accepts), folded at 78 where possible, never over 998
- *   octets, non-ASCII values RFC 2047-encoded; then the empty line and the original body bytes.
+ *   octets, non-ASCII values RFC 2047-encoded; then the empty line and the body (the original bytes, with
+ *   the banner in its text parts unless the banner is off).
  * @throws TypeError only when `plan.aliasEmail` is not a plain `local@domain` address.
  */
 export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: ForwardPlan, ctx: TransformContext): Buffer {
@@ -106,7 +111,8 @@ export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: Forward
   const toField = addressField("To", to.length ? to : [{ name: "", address: plan.aliasEmail }], eol);
   const ccField = cc.length ? addressField("Cc", cc, eol) : null;
 
-  const { fields, body } = applyBanner({ fields: parsed.fields, body: raw.subarray(parsed.bodyOffset) }, plan);
+  const fields = parsed.fields;
+  const body = applyBanner(raw, parsed.bodyOffset, plan, origFrom?.address || ctx.envelope.mailFrom || null);
   const has = (key: string): boolean => fields.some((f) => f.key === key);
 
   // The From block: From, then Reply-To and To when the original had none to replace.

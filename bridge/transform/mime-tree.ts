@@ -6,7 +6,7 @@
  * or encoded parts it does not touch stay intact.
  */
 import * as mimeFuncs from "nodemailer/lib/mime-funcs";
-import { type HeaderField, parseHeaderFields } from "./parse.js";
+import { type HeaderField, parseHeaderFieldsSync } from "./parse.js";
 
 /** A node's header block: raw bytes (through the empty line) and the parsed fields. */
 interface NodeHead {
@@ -46,7 +46,12 @@ export const MAX_DEPTH = 20;
  * @example serializeMime(await parseMime(raw)).equals(raw) // true
  */
 export async function parseMime(raw: Buffer, depth = 0): Promise<MimeNode> {
-  const parsed = await parseHeaderFields(raw);
+  return parseMimeSync(raw, depth);
+}
+
+/** The same as {@link parseMime}, synchronously (it does no I/O), for transforms that must stay synchronous. */
+export function parseMimeSync(raw: Buffer, depth = 0): MimeNode {
+  const parsed = parseHeaderFieldsSync(raw);
   const ct = parsed.fields.find((f) => f.key === "content-type");
   const { value, params } = ct ? mimeFuncs.parseHeaderValue(ct.value) : { value: "text/plain", params: {} };
   const head: NodeHead = {
@@ -58,12 +63,12 @@ export async function parseMime(raw: Buffer, depth = 0): Promise<MimeNode> {
     const split = splitMultipart(body, params.boundary);
     if (split) {
       const parts = [];
-      for (const p of split.parts) parts.push({ delimiter: p.delimiter, node: await parseMime(p.content, depth + 1), trailer: p.trailer });
+      for (const p of split.parts) parts.push({ delimiter: p.delimiter, node: parseMimeSync(p.content, depth + 1), trailer: p.trailer });
       return { ...head, kind: "multipart", preamble: split.preamble, parts, tail: split.tail };
     }
   }
   if (depth < MAX_DEPTH && head.type === "message/rfc822" && !isEncoded(head.fields)) {
-    return { ...head, kind: "message", inner: await parseMime(body, depth + 1) };
+    return { ...head, kind: "message", inner: parseMimeSync(body, depth + 1) };
   }
   return { ...head, kind: "leaf", body };
 }

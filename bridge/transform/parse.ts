@@ -64,6 +64,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * @example const parsed = await parseHeaderFields(raw); parsed.from[0]?.address
  */
 export async function parseHeaderFields(raw: Buffer): Promise<ParsedHeaders> {
+  return parseHeaderFieldsSync(raw);
+}
+
+/**
+ * The same as {@link parseHeaderFields}, synchronously (it does no I/O): for the pure transforms that
+ * must stay synchronous (the forward banner walks the MIME tree inside `forwardMessage`).
+ */
+export function parseHeaderFieldsSync(raw: Buffer): ParsedHeaders {
   const fields: HeaderField[] = [];
   let bodyOffset = raw.length;
   let eol: "\r\n" | "\n" | null = null;

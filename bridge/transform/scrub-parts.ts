@@ -9,46 +9,15 @@
  * not replace goes out unchanged and no charset conversion can damage the text. UTF-16 and UTF-32 parts
  * are decoded properly and re-encoded as UTF-8.
  */
-import * as base64 from "nodemailer/lib/base64";
 import * as mimeFuncs from "nodemailer/lib/mime-funcs";
-import * as qp from "nodemailer/lib/qp";
 import { fold, MAX_LINE_OCTETS } from "./header-format.js";
 import { scrubHeaderBlock } from "./header-scrub.js";
 import type { MimeLeaf, MimeNode } from "./mime-tree.js";
 import type { HeaderField } from "./parse.js";
 import { type ScrubRules, scrubText } from "./scrub.js";
+import { cteOf, decodeBody, encodeBody } from "./transfer-encoding.js";
 
-const cteOf = (fields: HeaderField[]) => fields.find((f) => f.key === "content-transfer-encoding")?.value.trim().toLowerCase() ?? "7bit";
-
-/** RFC 2045 §6.7 quoted-printable, decoded to octets (soft line breaks removed). */
-export function decodeQuotedPrintable(body: Buffer): Buffer {
-  const s = body.toString("latin1").replace(/[ \t]+(?=\r?\n)/g, "").replace(/=\r?\n/g, "");
-  const out = Buffer.alloc(s.length);
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const hex = s[i] === "=" ? s.slice(i + 1, i + 3) : "";
-    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-      out[n++] = parseInt(hex, 16);
-      i += 2;
-    } else {
-      out[n++] = s.charCodeAt(i) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-function decodeBody(body: Buffer, cte: string): Buffer {
-  if (cte === "base64") return Buffer.from(body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
-  if (cte === "quoted-printable") return decodeQuotedPrintable(body);
-  return body;
-}
-
-function encodeBody(bytes: Buffer, cte: string, eol: string): Buffer {
-  const lines = (s: string) => s.replace(/\r\n/g, eol);
-  if (cte === "base64") return Buffer.from(lines(base64.wrap(base64.encode(bytes), 76)) + eol, "latin1");
-  if (cte === "quoted-printable") return Buffer.from(lines(qp.wrap(qp.encode(bytes), 76)), "latin1");
-  return bytes;
-}
+export { decodeQuotedPrintable } from "./transfer-encoding.js";
 
 const linesFit = (bytes: Buffer) => bytes.toString("latin1").split(/\r?\n/).every((l) => l.length <= MAX_LINE_OCTETS);
 

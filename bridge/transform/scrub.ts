@@ -1,11 +1,12 @@
 /**
  * Removing what must never reach a correspondent from the text of a reply (DESIGN §3 transform, issue 3
  * §4): the owner's real addresses (replaced by the alias, also in `mailto:` links, URL-encoded or with
- * the `@` written as an HTML entity), our forward banner (./banner-markers.ts) and our `X-Veilmail-*`
- * header lines when quoted; reverse aliases are turned back into the correspondents' own addresses, so
- * quoted text reads naturally. Pure string functions; the caller decodes and re-encodes MIME parts.
+ * the `@` written as an HTML entity), our forward banner and any link to deactivate an alias
+ * (./banner-markers.ts: the link works without a login, so a correspondent must never get it) and our
+ * `X-Veilmail-*` header lines when quoted; reverse aliases are turned back into the correspondents' own
+ * addresses, so quoted text reads naturally. Pure string functions; the caller decodes and re-encodes MIME parts.
  */
-import { BANNER_CLASS, bannerSentencePattern } from "./banner-markers.js";
+import { BANNER_CLASS, bannerSentencePattern, deactivateLinkPattern } from "./banner-markers.js";
 
 export interface ScrubRules {
   /** The alias: what the owner's addresses become. */
@@ -58,7 +59,7 @@ function removeBannerElements(html: string): string {
  */
 export function scrubText(text: string, rules: ScrubRules, html: boolean): string {
   let out = html ? removeBannerElements(text) : text;
-  out = out.replace(bannerSentencePattern(), "");
+  out = out.replace(bannerSentencePattern(), "").replace(deactivateLinkPattern(), "");
   out = html
     ? out.replace(/X-Veilmail-[A-Za-z0-9-]+:[^<\r\n]*/gi, "")
     : out.replace(/^[ \t]*(?:>[ \t]?)*X-Veilmail-[A-Za-z0-9-]+:.*(?:\r?\n)?/gim, "");

@@ -52,6 +52,11 @@ export const FIXTURE_ALIAS = "shopping@johndoe.veil.example";
 export const FIXTURE_REAL_MAILBOX = "jo.real@mailbox.example";
 export const FIXTURE_NOW = new Date("2026-03-01T12:00:01.000Z");
 
+/** A deactivate link of the Worker's shape (`<APP_URL>/deactivate/<payload>.<mac>`), for banner fixtures. */
+export const FIXTURE_DEACTIVATE_URL = "https://app.veil.example/deactivate/"
+  + "eyJwIjoiZGVhY3RpdmF0ZS1hbGlhcyIsInMiOiIwYjZmM2E1Mi02ZDJjLTRhNTEtOWE0My01ZjFkMWU3YzlhMTAiLCJlIjoxNzc1MDAwMDAwfQ"
+  + ".q1Xo2Zr6l9c3Qv0wUeGm8pYt5KdN4aHs7JbF2LiVxCE";
+
 /** A forward plan for {@link FIXTURE_ALIAS}; `display` fields can be overridden. */
 export function fixturePlan(display: Partial<ForwardPlan["display"]> = {}): ForwardPlan {
   return {

@@ -194,13 +194,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const final = await options.policy(targets, data.raw, envelope);
     if (final.length === 0) {
       log.info({ session: sessionId, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted-nothing-to-do");
-      return `${REPLIES.accepted.enhanced} ${REPLIES.accepted.message}`;
+      return `${REPLIES.messageAccepted.enhanced} ${REPLIES.messageAccepted.message}`;
     }
     const state = await spool.put(envelope, final, data.raw);
     log.info({ spoolId: state.id, session: sessionId, size: data.size, targets: final.map((t) => t.kind), clientIp }, "receive:accepted");
     observer.accepted(data.size);
     options.onSpooled?.(state);
-    const { enhanced, message } = REPLIES.accepted;
+    const { enhanced, message } = REPLIES.messageAccepted;
     return `${enhanced} ${message} as ${state.id}`;
   }
 

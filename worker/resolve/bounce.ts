@@ -38,7 +38,7 @@ export async function resolveBounce(
   }
   return {
     action: "bounce",
-    reply: R.accepted,
+    reply: R.recipientAccepted,
     bounce: {
       outboundId: row.id, emailType, aliasId: row.aliasId, userId: row.userId, recipientId: row.recipientId, destination: row.destination,
     },

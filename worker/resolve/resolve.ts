@@ -23,6 +23,7 @@ import { parseVerp } from "../../common/verp.js";
 import { parseAddress } from "../domain/address.js";
 import { CUSTOM_LOCAL_PART } from "../domain/alias-format.js";
 import { issueReturnPaths } from "../outbound/return-paths.js";
+import { type LinkConfig, deactivateUrl } from "../accounts/deactivate-links.js";
 import { resolveBounce } from "./bounce.js";
 import { limitsOf } from "../plans/plans.js";
 import { overBandwidth, reserveFirstMailAlias } from "./limits.js";
@@ -40,6 +41,11 @@ const reject = (reply: (typeof R)[keyof typeof R]): ResolveResponse => ({ action
 export interface ResolveEnv {
   now: Date;
   verpSecret: string;
+  /**
+   * For the forward banner: the product name it shows and what its deactivate link is made from
+   * (../accounts/deactivate-links.ts). Without it plans carry neither (the banner then has no link).
+   */
+  banner?: LinkConfig & { appName: string };
 }
 
 /**
@@ -51,7 +57,7 @@ export interface ResolveEnv {
 export async function resolveRecipient(db: Db, req: ResolveRequest, env: ResolveEnv): Promise<ResolveResponse> {
   const now = env.now;
   const addr = parseAddress(req.rcptTo);
-  if (!addr) return reject(R.badSyntax);
+  if (!addr) return reject(R.badRecipientSyntax);
   const email = `${addr.local}@${addr.domain}`;
 
   const verp = parseVerp(email);
@@ -119,7 +125,7 @@ async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promi
   const plan = limitsOf(ctx.plan);
   if (domain.kind === "shared" && domain.paidOnly && !plan.paid) return reject(R.relayDenied);
   const switchedOff = !alias.active || !domain.active || (username !== null && !username.active);
-  if (switchedOff) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id };
+  if (switchedOff) return { action: "discard", reply: R.recipientAccepted, aliasId: alias.id, userId: user.id };
   if (overBandwidth(user, plan, env.now)) return reject(R.overQuota);
 
   const verified = await verifiedRecipients(db, { ...ctx, user });
@@ -127,14 +133,17 @@ async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promi
   const ours = await ourAddresses(db, verified.map((r) => r.email));
   const dropped = verified.filter((r) => ours.has(r.email));
   const kept = verified.filter((r) => !ours.has(r.email));
-  if (kept.length === 0) return { action: "discard", reply: R.accepted, aliasId: alias.id, userId: user.id, reason: "loop" };
+  if (kept.length === 0) return { action: "discard", reply: R.recipientAccepted, aliasId: alias.id, userId: user.id, reason: "loop" };
   const returnPaths = await issueReturnPaths(db, env.verpSecret, kept.map((r) => ({
     emailType: "F" as const, userId: user.id, aliasId: alias.id, recipientId: r.id, destination: r.email, domain: domain.domain,
   })), env.now);
   const recipientList = kept.map((r, i) => ({ ...r, returnPath: returnPaths[i]! }));
+  const banner = env.banner && user.bannerLocation !== "off"
+    ? { appName: env.banner.appName, deactivateUrl: await deactivateUrl(env.banner, { id: alias.id, userId: user.id }, env.now) }
+    : {};
   return {
     action: "forward",
-    reply: R.accepted,
+    reply: R.recipientAccepted,
     plan: {
       aliasId: alias.id,
       aliasEmail: alias.email,
@@ -148,6 +157,7 @@ async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promi
         bannerLocation: asBanner(user.bannerLocation),
         useReplyTo: user.useReplyTo,
         aliasDescription: alias.description,
+        ...banner,
       },
       ...(dropped.length > 0 ? { droppedRecipients: dropped } : {}),
     },

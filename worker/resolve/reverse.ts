@@ -52,7 +52,7 @@ export async function resolveReverseAlias(db: Db, req: ResolveRequest, now: Date
   }], now);
   return {
     action: "reply",
-    reply: R.accepted,
+    reply: R.recipientAccepted,
     plan: {
       aliasId: alias.id,
       aliasEmail: alias.email,

@@ -41,7 +41,11 @@ describe("standard aliases <anything>@<username>.<shared domain>", () => {
       id: jane.recipientId, email: "jane@mailbox.example", returnPath: expect.stringMatching(/^b_[0-9a-f]{32}_[0-9a-f]{16}@share\.test$/),
     }]);
     expect(answer.plan.signingDomain).toBe("share.test");
-    expect(answer.plan.display).toEqual({ fromFormat: 0, bannerLocation: "top", useReplyTo: false, aliasDescription: null });
+    expect(answer.plan.display).toEqual({
+      fromFormat: 0, bannerLocation: "top", useReplyTo: false, aliasDescription: null, appName: "Veilmail",
+      // The banner's signed link (worker/accounts/deactivate-links.ts; its page is tested in test/web/deactivate.test.ts).
+      deactivateUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/deactivate\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/),
+    });
     const rows = await w.db.select().from(aliases).where(eq(aliases.email, "shop@jane.share.test"));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.usernameId).toBe(jane.usernameId);

@@ -11,12 +11,15 @@
  * | `/dashboard` | home: totals and the 7-day chart |
  * | `/aliases`, `/recipients`, `/usernames`, `/domains`, `/failed-deliveries` | the user's things |
  * | `/settings` | settings, password, 2FA, passkeys, API tokens, account deletion |
+ * | `/deactivate` | the forward banner's signed "Deactivate this alias" link (no login) |
  */
 import type { Hono } from "hono";
+import { DEACTIVATE_PATH } from "../../common/internal-api.js";
 import type { AppEnv } from "../types.js";
 import { assetRoutes } from "./assets/routes.js";
 import { aliasRoutes } from "./pages/aliases/edit.js";
 import { dashboardRoutes } from "./pages/dashboard.js";
+import { deactivateRoutes } from "./pages/deactivate.js";
 import { VERIFY_PATH, recipientVerifyRoutes } from "./pages/recipient-verify.js";
 import { landingRoutes } from "./pages/landing.js";
 import { login2faRoutes } from "./pages/login-2fa.js";
@@ -45,6 +48,7 @@ export function mountWeb(app: Hono<AppEnv>): void {
   app.route("/password", passwordRoutes);
   app.route("/newsletter", newsletterRoutes);
   app.route(VERIFY_PATH, recipientVerifyRoutes);
+  app.route(DEACTIVATE_PATH.replace(/\/$/, ""), deactivateRoutes);
   app.route("/dashboard", dashboardRoutes);
   app.route("/aliases", aliasRoutes);
   app.route("/recipients", recipientRoutes);

@@ -24,7 +24,8 @@ export const mailRoutes = new Hono<AppEnv>()
       const answer: ResolveResponse = { action: "defer", reply: RESOLVE_REPLIES.maintenance, maintenance: { on: true, until: maintenance.until } };
       return c.json(answer);
     }
-    return c.json(await resolveRecipient(c.var.db, req, { now, verpSecret: verpSecret(c.var.config) }));
+    const { appUrl, appSecret, appName } = c.var.config;
+    return c.json(await resolveRecipient(c.var.db, req, { now, verpSecret: verpSecret(c.var.config), banner: { appUrl, appSecret, appName } }));
   })
   .post("/events", async (c) => {
     const { events } = await parseBody(c, EventsRequest);

@@ -59,6 +59,8 @@ export interface DomainOption {
   usernameId: string | null;
   /** A shared domain itself, a custom domain, or a username subdomain of a shared domain. */
   kind: "shared" | "custom" | "username";
+  /** On a shared domain for paid plans only (only offered to paid plans). */
+  paidOnly: boolean;
 }
 
 /**
@@ -76,10 +78,10 @@ export async function domainOptions(db: Db, userId: string): Promise<DomainOptio
     db.select().from(usernames).where(and(eq(usernames.userId, userId), eq(usernames.active, true), isNull(usernames.deletedAt))),
   ]);
   const allowed = shared.filter((s) => paid || !s.paidOnly).sort((a, b) => a.domain.localeCompare(b.domain));
-  const options: DomainOption[] = allowed.map((d) => ({ domain: d.domain, domainId: d.id, usernameId: null, kind: "shared" as const }));
-  for (const d of custom.sort((a, b) => a.domain.localeCompare(b.domain))) options.push({ domain: d.domain, domainId: d.id, usernameId: null, kind: "custom" });
+  const options: DomainOption[] = allowed.map((d) => ({ domain: d.domain, domainId: d.id, usernameId: null, kind: "shared" as const, paidOnly: d.paidOnly }));
+  for (const d of custom.sort((a, b) => a.domain.localeCompare(b.domain))) options.push({ domain: d.domain, domainId: d.id, usernameId: null, kind: "custom", paidOnly: false });
   for (const u of names.sort((a, b) => a.username.localeCompare(b.username))) {
-    for (const d of allowed) options.push({ domain: `${u.username}.${d.domain}`, domainId: d.id, usernameId: u.id, kind: "username" });
+    for (const d of allowed) options.push({ domain: `${u.username}.${d.domain}`, domainId: d.id, usernameId: u.id, kind: "username", paidOnly: d.paidOnly });
   }
   return options;
 }

@@ -1,6 +1,6 @@
 /**
  * Rate limits, with small limits so the tests stay quick: requests per token per minute, and aliases
- * per account per hour. The counters are fixed windows in the database; a burst may straddle one window
+ * per account per hour (the plan's `aliases_per_hour`). The counters are fixed windows in the database; a burst may straddle one window
  * boundary, so each test sends more than twice the limit and expects refusals in it, rather than
  * naming the exact request that is refused.
  */
@@ -10,7 +10,9 @@ import { type ApiTest, extensionHeaders, startApiTest } from "./support.js";
 let t: ApiTest;
 
 beforeAll(async () => {
-  t = await startApiTest({ API_RATE_LIMIT_PER_MINUTE: "5", NEW_ALIASES_PER_HOUR: "3" });
+  t = await startApiTest({ API_RATE_LIMIT_PER_MINUTE: "5" });
+  // Aliases per hour are a plan's limit (worker/plans/): the test accounts' plan, lowered in this database.
+  await t.admin("plans/set", { name: "pro", aliasesPerHour: 3 });
 });
 afterAll(async () => { await t?.close(); });
 

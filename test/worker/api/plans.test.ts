@@ -54,6 +54,20 @@ describe("a paid-only shared domain", () => {
   });
 });
 
+describe("SimpleLogin clients", () => {
+  it("see is_premium from the plan, and the paid-only suffixes marked premium", async () => {
+    const sl = (a: Account) => ({ Authentication: a.token });
+    expect((await t.req("GET", "/api/user_info", { headers: sl(fred) })).json.is_premium).toBe(false);
+    expect((await t.req("GET", "/api/user_info", { headers: sl(paula) })).json.is_premium).toBe(true);
+    const suffixes = (await t.req("GET", "/api/v5/alias/options", { headers: sl(paula) })).json.suffixes as { suffix: string; is_premium: boolean }[];
+    expect(suffixes.map((x) => [x.suffix, x.is_premium])).toEqual([
+      ["@premium.test", true], ["@share.test", false], ["@paula.premium.test", true], ["@paula.share.test", false],
+    ]);
+    const freeSuffixes = (await t.req("GET", "/api/v5/alias/options", { headers: sl(fred) })).json.suffixes as { suffix: string }[];
+    expect(freeSuffixes.map((x) => x.suffix)).toEqual(["@share.test", "@fred.share.test"]);
+  });
+});
+
 describe("counts past the plan", () => {
   it("refuse a second recipient, a custom domain and a username on free with 403 and a message", async () => {
     const recipient = await t.req("POST", "/api/v1/recipients", { headers: h(fred), body: { email: "other@mailbox.example" } });

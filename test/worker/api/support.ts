@@ -26,7 +26,10 @@ export interface ApiTest {
   req(method: string, path: string, opts?: { headers?: Record<string, string>; body?: unknown }): Promise<Reply>;
   /** Admin API call that must succeed. */
   admin<T>(path: string, body: unknown): Promise<T>;
-  /** A new account with a verified recipient and a token. */
+  /**
+   * A new account with a verified recipient and a token, on `plan` (default `pro`: these tests are about
+   * the API's contract, not plan limits, which test/worker/api/plans.test.ts covers).
+   */
   account(username: string, opts?: { password?: string; plan?: string }): Promise<Account>;
   close(): Promise<void>;
 }
@@ -53,7 +56,7 @@ export async function startApiTest(vars: Record<string, string> = {}): Promise<A
     },
     async account(username, opts = {}) {
       const ids = await admin<{ userId: string; usernameId: string; recipientId: string }>("users", {
-        username, recipient: `${username}@mailbox.example`, ...(opts.password ? { password: opts.password } : {}), ...(opts.plan ? { plan: opts.plan } : {}),
+        username, recipient: `${username}@mailbox.example`, ...(opts.password ? { password: opts.password } : {}), plan: opts.plan ?? "pro",
       });
       const { token } = await admin<{ token: string }>("tokens", { username, name: "test" });
       return { ...ids, token };

@@ -37,8 +37,8 @@ beforeAll(async () => {
   w = await startTestWorker();
   await admin("shared-domains", { domain: "share.test" });
   await admin("shared-domains", { domain: "premium.test", paidOnly: true });
-  [free] = await w.db.select().from(plans).where(eq(plans.name, "free"));
-  [lite] = await w.db.select().from(plans).where(eq(plans.name, "lite"));
+  free = (await w.db.select().from(plans).where(eq(plans.name, "free")))[0]!;
+  lite = (await w.db.select().from(plans).where(eq(plans.name, "lite")))[0]!;
 });
 afterAll(async () => {
   if (edges.length) console.log(`\nresolution answers at each limit edge:\n${edges.map((e) => `  ${e.limit.padEnd(28)} ${e.state.padEnd(34)} ${e.rcpt.padEnd(36)} → ${e.answer}`).join("\n")}\n`);

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { domainOptions } from "../../../accounts/domains.js";
 import { listRecipients } from "../../../accounts/recipients.js";
 import { nowSeconds } from "../../../db-errors.js";
-import { recipients, usernames, users } from "../../../../db/schema/index.js";
+import { plans, recipients, usernames, users } from "../../../../db/schema/index.js";
+import { limitsOf } from "../../../plans/plans.js";
 import type { ApiBuilder } from "../define.js";
 import { signSuffix } from "./suffix.js";
 
@@ -39,11 +40,12 @@ export function slAccountRoutes(api: ApiBuilder): void {
       401: unauthenticated,
     },
   }, async (c) => {
-    const [row] = await c.var.db.select({ username: usernames.username, email: recipients.email, plan: users.plan, fromName: users.fromName })
+    const [row] = await c.var.db.select({ username: usernames.username, email: recipients.email, plan: plans, fromName: users.fromName })
       .from(users).leftJoin(usernames, eq(usernames.id, users.defaultUsernameId)).leftJoin(recipients, eq(recipients.id, users.defaultRecipientId))
+      .leftJoin(plans, eq(plans.name, users.plan))
       .where(eq(users.id, c.var.apiCaller.userId)).limit(1);
     return c.json({
-      name: row?.fromName ?? row?.username ?? "", email: row?.email ?? "", is_premium: (row?.plan ?? "free") !== "free", in_trial: false,
+      name: row?.fromName ?? row?.username ?? "", email: row?.email ?? "", is_premium: limitsOf(row?.plan).paid, in_trial: false,
       profile_picture_url: null, max_alias_free_plan: null, connected_proton_address: null, can_create_reverse_alias: true,
     });
   });
@@ -65,7 +67,7 @@ export function slAccountRoutes(api: ApiBuilder): void {
       const now = nowSeconds();
       const options = await domainOptions(c.var.db, userId);
       const signed = await Promise.all(options.map(async (o) => ({
-        suffix: `@${o.domain}`, signed_suffix: await signSuffix(c.var.config.appSecret, userId, `@${o.domain}`, now), is_custom: o.kind !== "shared", is_premium: false,
+        suffix: `@${o.domain}`, signed_suffix: await signSuffix(c.var.config.appSecret, userId, `@${o.domain}`, now), is_custom: o.kind !== "shared", is_premium: o.paidOnly,
       })));
       return c.json({
         can_create: options.length > 0,

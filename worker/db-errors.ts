@@ -17,6 +17,29 @@ export function isDuplicateKey(err: unknown): boolean {
   return /\(errno 1062\)|Duplicate entry/.test(messages(err));
 }
 
+/**
+ * True when a transaction was rolled back by the server because of a conflict with another one and may
+ * simply be run again: deadlock (errno 1213, ER_LOCK_DEADLOCK) or lock wait timeout (errno 1205).
+ */
+export function isTransactionConflict(err: unknown): boolean {
+  return /\(errno (1213|1205)\)|Deadlock found|Lock wait timeout/.test(messages(err));
+}
+
+/**
+ * Runs `work` (a whole transaction) again when the server rolled it back for a conflict, up to
+ * `attempts` times in all, with a short random pause; other errors pass through at once.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isTransactionConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
 /** True when the database is unreachable or overloaded rather than the query being wrong. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   return /errno (1040|1053|2002|2003|2006|2013)\b|fetch failed|ECONNREFUSED|network connection lost|unavailable/i.test(messages(err));

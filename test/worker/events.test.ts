@@ -79,6 +79,14 @@ describe("POST /internal/v1/events", () => {
     expect((await alias()).emailsForwarded).toBe(after.emailsForwarded);
   });
 
+  it("counts every event once when both bridges report for the same alias at the same moment", async () => {
+    const before = await alias();
+    const batches = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => event("forwarded", { bytes: 10 })));
+    const answers = await Promise.all(batches.map((events, i) => w.call<{ applied: number }>("/internal/v1/events", { events }, i % 2 ? "mx2" : "mx1")));
+    expect(answers.map((a) => a.status)).toEqual(batches.map(() => 200));
+    expect((await alias()).emailsForwarded).toBe(before.emailsForwarded + 60);
+  });
+
   it("rejects a malformed batch with 422 and applies none of it", async () => {
     const before = await alias();
     const res = await w.call<{ error: { field: string } }>("/internal/v1/events", { events: [event("forwarded"), { ...event("forwarded"), id: "not-a-uuid" }] });

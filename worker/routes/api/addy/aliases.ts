@@ -79,11 +79,12 @@ export function aliasRoutes(api: ApiBuilder): void {
   api.route({
     method: "post", path: "/api/v1/aliases", operationId: "createAlias", tag, auth: "token", body: CreateBody,
     summary: "Create an alias",
-    description: "Unknown keys are ignored. Counts against the hourly alias-creation limit.",
+    description: "Unknown keys are ignored. Counts against the plan's hourly alias-creation limit; on a shared domain, against its active shared-domain aliases.",
     responses: {
       201: { description: "Created", schema: dataOf(Alias) }, 401: unauthenticated,
-      422: { description: "Invalid domain, local part, description or recipients", schema: ValidationError },
-      429: { description: "Hourly alias-creation limit reached", schema: Message },
+      403: { description: "The plan's active shared-domain aliases are used up", schema: Message },
+      422: { description: "Invalid domain (also: a paid-only domain on an unpaid plan, said so), local part, description or recipients", schema: ValidationError },
+      429: { description: "The plan's hourly alias-creation limit reached", schema: Message },
     },
   }, async (c, { body }) => {
     if (body.format === "custom" && !body.local_part) throw new ApiError("VALIDATION", "The local part field is required when format is custom.", "local_part");

@@ -11,7 +11,7 @@ import { nowSeconds } from "../../../db-errors.js";
 import { type ApiBuilder, noContent } from "../define.js";
 import { invalid, notFound, unauthenticated } from "./common.js";
 import { domainJson } from "./serializers.js";
-import { Domain, IdBody, dataOf, listOf } from "./schemas.js";
+import { Domain, IdBody, Message, dataOf, listOf } from "./schemas.js";
 
 const EditBody = z.object({ description: z.string().max(200).nullish(), from_name: z.string().max(50).nullish() });
 
@@ -30,7 +30,7 @@ export function domainRoutes(api: ApiBuilder): void {
   api.route({
     method: "post", path: "/api/v1/domains", operationId: "createDomain", tag, auth: "token", body: z.object({ domain: z.string().max(100) }),
     summary: "Add a custom domain (unverified until its DNS records check out)",
-    responses: { 201: { description: "Added", schema: dataOf(Domain) }, 401: unauthenticated, 422: invalid("Invalid, taken, under a shared domain, or a recipient's domain") },
+    responses: { 201: { description: "Added", schema: dataOf(Domain) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message }, 422: invalid("Invalid, taken, under a shared domain, or a recipient's domain") },
   }, async (c, { body }) => c.json({ data: domainJson(await createDomain(c.var.db, c.var.apiCaller.userId, body, nowSeconds())) }, 201));
 
   api.route({ method: "patch", path: "/api/v1/domains/{id}", operationId: "updateDomain", tag, auth: "token", body: EditBody, summary: "Edit description and/or from name", responses: one },

@@ -47,7 +47,7 @@ export function recipientRoutes(api: ApiBuilder): void {
     method: "post", path: "/api/v1/recipients", operationId: "createRecipient", tag, auth: "token",
     body: z.object({ email: z.string().max(254) }),
     summary: "Add a recipient; a verification mail goes to it",
-    responses: { 201: { description: "Added (unverified)", schema: dataOf(Recipient) }, 401: unauthenticated, 422: invalid("Invalid, taken, or on one of our domains") },
+    responses: { 201: { description: "Added (unverified)", schema: dataOf(Recipient) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message }, 422: invalid("Invalid, taken, or on one of our domains") },
   }, async (c, { body }) => c.json({ data: recipientViewJson(await addRecipient(c.var.db, c.var.apiCaller.userId, body, nowSeconds(), mailContext(c))) }, 201));
 
   api.route({

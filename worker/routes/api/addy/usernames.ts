@@ -31,7 +31,7 @@ export function usernameRoutes(api: ApiBuilder): void {
     method: "post", path: "/api/v1/usernames", operationId: "createUsername", tag, auth: "token",
     body: z.object({ username: z.string().max(20), description: z.string().max(200).nullish() }),
     summary: "Add a username (letters and digits, at most 20, never used before)",
-    responses: { 201: { description: "Added", schema: dataOf(Username) }, 401: unauthenticated, 422: invalid("Malformed, reserved or taken") },
+    responses: { 201: { description: "Added", schema: dataOf(Username) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message }, 422: invalid("Malformed, reserved or taken") },
   }, async (c, { body }) => c.json({ data: usernameJson(await addUsername(c.var.db, c.var.apiCaller.userId, body, nowSeconds())) }, 201));
 
   api.route({ method: "patch", path: "/api/v1/usernames/{id}", operationId: "updateUsername", tag, auth: "token", body: EditBody, summary: "Edit description and/or from name", responses: one },

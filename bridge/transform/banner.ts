@@ -22,6 +22,17 @@ import { cteOf, decodeBody } from "./transfer-encoding.js";
 
 /** Longest sender address shown (RFC 5321 §4.5.3.1.3 allows a path of 256 octets). */
 const MAX_SENDER = 254;
+/** Longest product name shown. */
+const MAX_APP_NAME = 64;
+/** A link the banner may show: http(s), nothing that could leave an attribute or a line. */
+const SAFE_URL = /^https?:\/\/[\x21-\x7e]{1,2040}$/i;
+
+/** One line of display text: control and bidirectional-override characters removed, cut to `max` characters. */
+function clean(text: string, max: number): string {
+  const one = text.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, " ").replace(/\s+/g, " ").trim();
+  const chars = [...one];
+  return chars.length > max ? `${chars.slice(0, max - 3).join("")}...` : one;
+}
 
 /**
  * The body of `raw` with the banner applied per `plan.display.bannerLocation`.
@@ -40,12 +51,13 @@ export function applyBanner(raw: Buffer, bodyOffset: number, plan: ForwardPlan, 
   const tree = parseMimeSync(raw);
   const decoded = (leaf: MimeLeaf) => decodeBody(leaf.body, cteOf(leaf.fields));
   const { plain, html } = bannerParts(tree, decoded);
+  const { aliasDescription, appName, deactivateUrl } = plan.display;
   const words: BannerWords = {
     alias: plan.aliasEmail,
-    sender: sender ? (sender.length > MAX_SENDER ? `${sender.slice(0, MAX_SENDER - 3)}...` : sender) : null,
-    description: plan.display.aliasDescription,
-    appName: plan.display.appName ?? DEFAULT_APP_NAME,
-    deactivateUrl: plan.display.deactivateUrl,
+    sender: sender ? clean(sender, MAX_SENDER) || null : null,
+    description: aliasDescription ? clean(aliasDescription, 1000) || null : null, // cut to length by the markers
+    appName: (appName && clean(appName, MAX_APP_NAME)) || DEFAULT_APP_NAME,
+    deactivateUrl: deactivateUrl && SAFE_URL.test(deactivateUrl) && !/["'<>\\]/.test(deactivateUrl) ? deactivateUrl : undefined,
   };
   const replaced = new Map<MimeLeaf, MimeLeaf>();
   for (const leaf of [plain, html]) {

@@ -4,7 +4,7 @@
  * The golden files (banner.golden.test.ts) hold the full forwards; these cases are the edges.
  */
 import { describe, expect, it } from "vitest";
-import type { ForwardPlan } from "../../common/internal-api.js";
+import { ForwardPlan } from "../../common/internal-api.js";
 import { asciiAddress, transliterate } from "../../bridge/transform/ascii.js";
 import { applyBanner } from "../../bridge/transform/banner.js";
 import { bannerDescription, bannerHtml, bannerTextLines } from "../../bridge/transform/banner-markers.js";
@@ -104,6 +104,16 @@ describe("what it says", () => {
   it("a non-UTF-8 part shows an internationalised sender in ASCII (IDNA domain)", async () => {
     const body = (await banner(msg("Content-Type: text/plain; charset=iso-8859-1", "", "x", ""), {}, "jürgen@bücher.example")).body.toString("latin1");
     expect(body.replace(/\r\n/g, " ")).toContain("from jurgen@xn--bcher-kva.example and");
+  });
+
+  it("drops control and bidi-override characters, a link that is not http(s), and cuts a long product name", async () => {
+    const raw = msg("Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", "x", "");
+    const { body } = await banner(raw, { aliasDescription: "a\u0000b\u202Egnp.exe\u0007", appName: "V".repeat(100), deactivateUrl: "javascript:alert(1)" }, "x\u0001y@b.example");
+    const text = flat(body);
+    expect(text).toContain("(a b gnp.exe) from x y@b.example");
+    expect(text).toContain(`forwarded by ${"V".repeat(61)}....`);
+    expect(text).not.toMatch(/[\u0000-\u0008\u202e]|javascript|Deactivate/);
+    expect(ForwardPlan.safeParse(fixturePlan({ appName: "", deactivateUrl: "not a url" })).success).toBe(true); // never a reason to defer mail
   });
 
   it("HTML escapes every interpolated text, the link included, and stays ASCII", () => {

@@ -107,12 +107,16 @@ export function bannerSentencePattern(): RegExp {
 /**
  * A pattern for a deactivate link wherever it is: an HTML `<a>` element pointing at it (with its
  * content), or the bare URL (optionally in angle brackets) with the `Deactivate this alias:` words before
- * it, also when a quoting client has re-wrapped them (`> ` markers). Only URLs whose path is
- * `/deactivate/<payload>.<signature>` match, so other links of that name are left alone.
+ * it, also when a quoting client has re-wrapped them (`> ` markers), or wrapped in another URL with the
+ * path percent-encoded (the whole wrapping URL goes). Only URLs that hold `/deactivate/<payload>.<signature>`
+ * match, so other links of that name are left alone.
  */
 export function deactivateLinkPattern(): RegExp {
-  const token = String.raw`${escapeRe(DEACTIVATE_PATH)}[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`;
-  const url = String.raw`(?:https?://[^\s"'<>/]{1,255})?${token}`;
+  // The path also percent-encoded: link-protection services (Outlook's Safe Links) wrap every link as
+  // `…?url=https%3A%2F%2F<host>%2Fdeactivate%2F<token>`, and a reply quotes the wrapped link.
+  const path = DEACTIVATE_PATH.split("/").map(escapeRe).join("(?:/|%2F)");
+  const token = String.raw`${path}[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`;
+  const url = String.raw`(?:https?://[^\s"'<>]{0,2000}?)?${token}[^\s"'<>]{0,2000}`;
   const anchor = String.raw`<a\b[^>]{0,400}?href\s*=\s*["']?${url}[^>]{0,400}>[\s\S]{0,400}?</a\s*>`;
   const gap = String.raw`(?:[ \t]|\r?\n[ \t]*(?:>[ \t]?)*)+`;
   const label = DEACTIVATE_LABEL.split(" ").join(gap);

@@ -56,9 +56,13 @@ function quote(text: string, width?: number): string {
 }
 
 /** The owner's reply quoting the forward, as multipart/alternative (text quoted-printable, HTML base64). */
-function ownerReply(f: Awaited<ReturnType<typeof forwarded>>, opts: { width?: number; dropClass?: boolean }): Buffer {
-  const plain = `Thanks, noted.\r\n\r\nOn Sunday, Jane <${f.replyTo}> wrote:\r\n${quote(f.plain ?? "", opts.width)}\r\n`;
-  let html = f.html ?? `<pre>${f.plain}</pre>`;
+function ownerReply(f: Awaited<ReturnType<typeof forwarded>>, opts: { width?: number; dropClass?: boolean; safeLinks?: boolean }): Buffer {
+  // Outlook's Safe Links wraps every link of a received message, and a reply quotes the wrapped link.
+  const wrapLinks = (s: string) => (opts.safeLinks
+    ? s.replaceAll(FIXTURE_DEACTIVATE_URL, `https://eur01.safelinks.protection.outlook.com/?url=${encodeURIComponent(FIXTURE_DEACTIVATE_URL)}&amp;data=05%7C01`)
+    : s);
+  const plain = `Thanks, noted.\r\n\r\nOn Sunday, Jane <${f.replyTo}> wrote:\r\n${quote(wrapLinks(f.plain ?? ""), opts.width)}\r\n`;
+  let html = wrapLinks(f.html ?? `<pre>${f.plain}</pre>`);
   if (opts.dropClass) html = html.replace(/ class="veilmail-banner"/g, "");
   const body = `<div>Thanks, noted.</div><blockquote type="cite">${html}</blockquote>`;
   return Buffer.from([
@@ -82,8 +86,11 @@ const CASES: Array<[string, string, Partial<ForwardPlan["display"]>, string]> = 
 
 describe("a reply quoting a forward with our banner", () => {
   for (const [name, incoming, display, kept] of CASES) {
-    for (const opts of [{}, { width: 40, dropClass: true }]) {
-      it(`${name}${opts.width ? ", re-wrapped at 40 with the class dropped" : ""}: the correspondent gets none of the banner`, async () => {
+    const variants: Array<[string, { width?: number; dropClass?: boolean; safeLinks?: boolean }]> = [
+      ["", {}], [", re-wrapped at 40 with the class dropped", { width: 40, dropClass: true }], [", links wrapped by Safe Links, class dropped", { safeLinks: true, dropClass: true }],
+    ];
+    for (const [variant, opts] of variants) {
+      it(`${name}${variant}: the correspondent gets none of the banner`, async () => {
         const f = await forwarded(incoming, display);
         expect(`${f.plain}${f.html}`).toContain(TOKEN); // the forward did carry the banner and its link
         const result = await replyMessage(ownerReply(f, opts), replyPlan("jane.doe@example.org"), { now: FIXTURE_NOW, randomId: () => "fixed0001", tokens: {} });
@@ -91,7 +98,7 @@ describe("a reply quoting a forward with our banner", () => {
         const parsed = await PostalMime.parse(result.message);
         for (const text of [result.message.toString("latin1"), parsed.text ?? "", parsed.html ?? ""]) {
           expect(text).not.toContain(TOKEN.slice(0, 24));
-          expect(text).not.toMatch(/deactivate/i);
+          expect(text).not.toMatch(/deactivate|safelinks/i);
           expect(text).not.toMatch(/forwarded\s+(?:>\s*)*by/);
           expect(text).not.toMatch(/This\s+(?:>\s*)*email\s+(?:>\s*)*was\s+(?:>\s*)*sent/);
           expect(text).not.toMatch(/Online\s+(?:>\s*)*shopping|😀|&#x1F600;/);

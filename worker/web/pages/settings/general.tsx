@@ -52,7 +52,8 @@ async function page(c: Context<WebEnv>, s: Settings, errors?: FieldErrors) {
         <Select name="display_from_format" label="Sender's name shows as" value={String(s.displayFromFormat)} errors={errors}
           options={DISPLAY_FROM_FORMATS.map(([v, label]) => [String(v), label] as const)} hint="For a message from Jane <jane@example.com>." />
         <Select name="banner_location" label="Banner naming the alias" value={s.bannerLocation} errors={errors}
-          options={[["top", "At the top"], ["bottom", "At the bottom"], ["off", "Off"]]} />
+          options={[["top", "At the top"], ["bottom", "At the bottom"], ["off", "Off"]]}
+          hint="It names the alias, its description and the sender, with a link to deactivate the alias (valid 30 days). Signed or encrypted mail never gets one." />
         <Checkbox name="use_reply_to" label="Put the reply address in Reply-To and the alias in From" checked={s.useReplyTo}
           hint="Some mail programs show the sender better this way; replies still go through the alias." />
         <h2>Replies and sends</h2>

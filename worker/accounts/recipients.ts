@@ -9,10 +9,10 @@ import type { Db } from "../../db/client.js";
 import { aliasRecipients, domains, recipients, usernames, users } from "../../db/schema/index.js";
 import { readLink, signLink } from "../auth/signed-links.js";
 import { isDuplicateKey } from "../db-errors.js";
-import { parseAddress } from "../domain/address.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { checkRecipientAddress } from "./recipient-address.js";
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
@@ -64,16 +64,11 @@ export async function getRecipient(db: Db, userId: string, id: string, opts: { w
 
 /**
  * Adds a recipient and queues its verification mail.
- * @throws ApiError VALIDATION (`email`: not an address, not ASCII, one of our own domains), CONFLICT
+ * @throws ApiError VALIDATION (`email`: see ./recipient-address.ts), CONFLICT
  *   (`email` already a recipient of this account), FORBIDDEN (the plan's recipient limit)
  */
 export async function addRecipient(db: Db, userId: string, input: { email: string }, now: Date, mail: MailContext): Promise<RecipientView> {
-  const raw = input.email.trim();
-  if (!/^[\x21-\x7e]+$/.test(raw) || raw.length > 254) throw new ApiError("VALIDATION", "The email must be a valid ASCII email address of at most 254 characters.", "email");
-  const addr = parseAddress(raw);
-  if (!addr) throw new ApiError("VALIDATION", "The email must be a valid email address.", "email");
-  if (await isServedDomain(db, addr.domain)) throw new ApiError("VALIDATION", "The email may not be on a domain this service receives mail for.", "email");
-  const email = `${addr.local}@${addr.domain}`;
+  const email = await checkRecipientAddress(db, input.email);
   await assertCanAdd(db, userId, "recipients");
   const id = crypto.randomUUID();
   try {
@@ -84,14 +79,6 @@ export async function addRecipient(db: Db, userId: string, input: { email: strin
   }
   await sendVerification(db, userId, id, email, now, mail);
   return { recipient: (await getRecipient(db, userId, id)).recipient, aliasCount: 0 };
-}
-
-/** True when mail to `domain` would come back to us: a domain we serve or a subdomain of a shared one. */
-async function isServedDomain(db: Db, domain: string): Promise<boolean> {
-  const labels = domain.split(".");
-  const candidates = labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
-  const rows = await db.select({ domain: domains.domain, kind: domains.kind }).from(domains).where(inArray(domains.domain, candidates));
-  return rows.some((r) => r.domain === domain || r.kind === "shared");
 }
 
 async function sendVerification(db: Db, userId: string, id: string, email: string, now: Date, mail: MailContext): Promise<void> {

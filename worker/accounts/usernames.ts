@@ -56,11 +56,12 @@ export async function getUsername(db: Db, userId: string, id: string): Promise<U
 
 /**
  * Adds a username (1–20 letters or digits, not reserved, never used before by anyone).
+ * @param reservedNames more reserved names: the service's host labels (../domain/username.ts `serviceHostLabels`)
  * @throws ApiError VALIDATION (`username` malformed or reserved), CONFLICT (`username` taken), FORBIDDEN
  *   (the plan's limit of usernames besides the account's own)
  */
-export async function addUsername(db: Db, userId: string, input: { username: string; description?: string | null }, now: Date): Promise<UsernameView> {
-  const checked = checkUsername(input.username);
+export async function addUsername(db: Db, userId: string, input: { username: string; description?: string | null }, now: Date, reservedNames?: ReadonlySet<string>): Promise<UsernameView> {
+  const checked = checkUsername(input.username, reservedNames);
   if (!checked.ok) throw new ApiError("VALIDATION", `The username ${checked.message}.`, "username");
   await assertCanAdd(db, userId, "usernames");
   const id = crypto.randomUUID();

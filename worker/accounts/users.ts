@@ -1,14 +1,14 @@
 /**
  * Creating accounts: a user, its first username and its first recipient (the account's e-mail), in one
- * transaction. Used by the admin CLI now and by sign-up later.
+ * transaction. Used by the admin CLI and by sign-up.
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { plans, recipients, usernames, users } from "../../db/schema/index.js";
 import { hashPassword } from "../auth/password.js";
-import { parseAddress } from "../domain/address.js";
 import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
+import { checkRecipientAddress } from "./recipient-address.js";
 
 export interface NewUser {
   username: string;
@@ -18,17 +18,21 @@ export interface NewUser {
   verified: boolean;
   /** Plan name (worker/plans/); absent: `free`. Callers pass the Worker's DEFAULT_PLAN. */
   plan?: string | undefined;
+  /** More names no username may be: the service's host labels (../domain/username.ts `serviceHostLabels`). */
+  reservedNames?: ReadonlySet<string> | undefined;
 }
 
 /**
  * @returns the new ids
- * @throws ApiError VALIDATION (bad username / e-mail, no such plan), CONFLICT (username taken, deleted ones included)
+ * The e-mail is checked as every recipient address is (./recipient-address.ts: a real mailbox, not on
+ * one of our domains), so sign-up accepts no address the dashboard or the API would refuse.
+ * @throws ApiError VALIDATION (bad or reserved username, bad e-mail naming `recipient`, no such plan),
+ *   CONFLICT (username taken, deleted ones included)
  */
 export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ userId: string; usernameId: string; recipientId: string }> {
-  const name = checkUsername(input.username);
+  const name = checkUsername(input.username, input.reservedNames);
   if (!name.ok) throw new ApiError("VALIDATION", `username ${name.message}`, "username");
-  const addr = parseAddress(input.recipientEmail);
-  if (!addr) throw new ApiError("VALIDATION", "recipient must be a valid e-mail address", "recipient");
+  const email = await checkRecipientAddress(db, input.recipientEmail, "recipient");
   const taken = await db.select({ id: usernames.id }).from(usernames).where(eq(usernames.username, name.username)).limit(1);
   if (taken.length > 0) throw new ApiError("CONFLICT", "username is already taken", "username");
   const plan = input.plan ?? "free";
@@ -44,7 +48,7 @@ export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ u
     });
     await tx.insert(usernames).values({ id: ids.usernameId, userId: ids.userId, username: name.username, createdAt: now, updatedAt: now });
     await tx.insert(recipients).values({
-      id: ids.recipientId, userId: ids.userId, email: `${addr.local}@${addr.domain}`,
+      id: ids.recipientId, userId: ids.userId, email,
       emailVerifiedAt: input.verified ? now : null, createdAt: now, updatedAt: now,
     });
   });

@@ -21,6 +21,7 @@ import { ALIAS_FORMATS } from "../../domain/alias-format.js";
 import { nowSeconds } from "../../db-errors.js";
 import type { AppEnv } from "../../types.js";
 import { parseBody } from "../../validate.js";
+import { serviceHostLabels } from "../../domain/username.js";
 
 const Username = z.string().min(1).max(64);
 
@@ -33,7 +34,10 @@ export const adminRoutes = new Hono<AppEnv>()
     const body = await parseBody(c, z.object({
       username: Username, recipient: z.string().max(254), password: z.string().min(8).max(200).optional(), plan: z.string().max(32).optional(),
     }));
-    const ids = await createUser(c.var.db, { username: body.username, recipientEmail: body.recipient, password: body.password, plan: body.plan ?? c.var.config.defaultPlan, verified: true }, nowSeconds());
+    const ids = await createUser(c.var.db, {
+      username: body.username, recipientEmail: body.recipient, password: body.password, plan: body.plan ?? c.var.config.defaultPlan, verified: true,
+      reservedNames: serviceHostLabels(c.var.config.mailDns, c.var.config.appUrl),
+    }, nowSeconds());
     return c.json(ids, 201);
   })
   .post("/custom-domains", async (c) => {

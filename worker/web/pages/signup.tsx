@@ -9,6 +9,7 @@ import { hitRateLimit } from "../../accounts/rate-limits.js";
 import { PASSWORD_RULE } from "../../accounts/passwords.js";
 import { resendVerification } from "../../accounts/recipients.js";
 import { nowSeconds } from "../../db-errors.js";
+import { serviceHostLabels } from "../../domain/username.js";
 import { setFlash } from "../cookies.js";
 import { type FieldErrors, type FormValues, fieldErrorsFrom, readForm } from "../forms.js";
 import { render } from "../layout.js";
@@ -60,7 +61,10 @@ export const signupRoutes = webRouter()
     }
     let ids;
     try {
-      ids = await createUser(c.var.db, { username: form.data.username, recipientEmail: form.data.email, password: form.data.password, plan: c.var.config.defaultPlan, verified: false }, now);
+      ids = await createUser(c.var.db, {
+        username: form.data.username, recipientEmail: form.data.email, password: form.data.password, plan: c.var.config.defaultPlan, verified: false,
+        reservedNames: serviceHostLabels(c.var.config.mailDns, c.var.config.appUrl),
+      }, now);
     } catch (err) {
       return again(fieldErrorsFrom(err, { recipient: "email" }));
     }

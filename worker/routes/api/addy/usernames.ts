@@ -8,6 +8,7 @@ import {
   addUsername, deleteUsername, getUsername, listUsernames, setUsernameDefaultRecipient, setUsernameFlag, updateUsername,
 } from "../../../accounts/usernames.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { serviceHostLabels } from "../../../domain/username.js";
 import { type ApiBuilder, noContent } from "../define.js";
 import { invalid, notFound, unauthenticated } from "./common.js";
 import { usernameJson } from "./serializers.js";
@@ -32,7 +33,9 @@ export function usernameRoutes(api: ApiBuilder): void {
     body: z.object({ username: z.string().max(20), description: z.string().max(200).nullish() }),
     summary: "Add a username (letters and digits, at most 20, never used before)",
     responses: { 201: { description: "Added", schema: dataOf(Username) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message }, 422: invalid("Malformed, reserved or taken") },
-  }, async (c, { body }) => c.json({ data: usernameJson(await addUsername(c.var.db, c.var.apiCaller.userId, body, nowSeconds())) }, 201));
+  }, async (c, { body }) => c.json({
+    data: usernameJson(await addUsername(c.var.db, c.var.apiCaller.userId, body, nowSeconds(), serviceHostLabels(c.var.config.mailDns, c.var.config.appUrl))),
+  }, 201));
 
   api.route({ method: "patch", path: "/api/v1/usernames/{id}", operationId: "updateUsername", tag, auth: "token", body: EditBody, summary: "Edit description and/or from name", responses: one },
     async (c, { id, body }) => c.json({ data: usernameJson(await updateUsername(c.var.db, c.var.apiCaller.userId, id, { description: body.description, fromName: body.from_name }, nowSeconds())) }));

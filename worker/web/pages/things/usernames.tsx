@@ -9,6 +9,7 @@ import { domainOptions } from "../../../accounts/domains.js";
 import { listRecipients } from "../../../accounts/recipients.js";
 import { addUsername, deleteUsername, getUsername, listUsernames, setUsernameDefaultRecipient, setUsernameFlag } from "../../../accounts/usernames.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { serviceHostLabels } from "../../../domain/username.js";
 import { setFlash } from "../../cookies.js";
 import { type FieldErrors, type FormValues, fieldErrorsFrom, readForm } from "../../forms.js";
 import { render } from "../../layout.js";
@@ -65,7 +66,8 @@ export const usernameRoutes = userRouter()
     const form = await readForm(c, z.object({ username: z.string().trim().min(1, "Choose a username.").max(64), description: z.string().trim().max(200).optional() }));
     if (!form.ok) return page(c, form);
     try {
-      const { username } = await addUsername(c.var.db, currentUser(c).id, { username: form.data.username, description: form.data.description || null }, nowSeconds());
+      const { username } = await addUsername(c.var.db, currentUser(c).id, { username: form.data.username, description: form.data.description || null }, nowSeconds(),
+        serviceHostLabels(c.var.config.mailDns, c.var.config.appUrl));
       setFlash(c, { kind: "ok", text: `Added ${username.username}.` });
       return c.redirect("/usernames", 303);
     } catch (err) {

@@ -2,12 +2,11 @@
  * Bulk actions on up to 25 aliases at once (addy.io's `/aliases/{action}/bulk`). Ids that are not the
  * user's are skipped silently; when none of them is, the result is NOT_FOUND.
  */
-import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliases } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
-import { assertCanActivate } from "../plans/enforce.js";
-import { forgetAlias, setRecipientsOf } from "./alias-state.js";
+import { forgetAlias, setRecipientsOf, switchOnAliases } from "./alias-state.js";
 
 export const BULK_ACTIONS = ["activate", "deactivate", "pin", "unpin", "delete", "restore", "forget"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -44,8 +43,7 @@ export async function bulkAliasAction(db: Db, userId: string, action: BulkAction
     case "activate":
       if (live.length === 0) throw new ApiError("VALIDATION", "You need to restore these aliases before you can activate them.", "ids", { extra: { ids: all } });
       acted = live;
-      await assertCanActivate(db, userId, rows.filter((r) => !r.deletedAt && !r.active));
-      await db.update(aliases).set({ active: true, deactivatedByPlan: false, updatedAt: now }).where(and(scope, isNull(aliases.deletedAt)));
+      await switchOnAliases(db, userId, live, "activate", now);
       break;
     case "deactivate":
       await db.update(aliases).set({ active: false, deactivatedByPlan: false, updatedAt: now }).where(scope);
@@ -60,8 +58,7 @@ export async function bulkAliasAction(db: Db, userId: string, action: BulkAction
       break;
     case "restore":
       acted = rows.filter((r) => r.deletedAt).map((r) => r.id);
-      await assertCanActivate(db, userId, rows.filter((r) => r.deletedAt));
-      if (acted.length > 0) await db.update(aliases).set({ deletedAt: null, active: true, deactivatedByPlan: false, updatedAt: now }).where(and(scope, isNotNull(aliases.deletedAt)));
+      await switchOnAliases(db, userId, acted, "restore", now);
       break;
     case "forget":
       for (const id of all) await forgetAlias(db, userId, id, now);

@@ -12,6 +12,7 @@ import type { Db } from "../../db/client.js";
 import { aliasDailyStats, aliasRecipients, aliases, domains } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
 import { assertCanActivate } from "../plans/enforce.js";
+import { withAccountLock } from "./account-lock.js";
 import { type AliasWithRecipients, checkRecipients, getAlias } from "./aliases.js";
 
 const owned = (userId: string, id: string) => and(eq(aliases.id, id), eq(aliases.userId, userId));
@@ -29,11 +30,30 @@ export async function deleteAlias(db: Db, userId: string, id: string, now: Date)
  */
 export async function restoreAlias(db: Db, userId: string, id: string, now: Date): Promise<AliasWithRecipients> {
   const { alias } = await getAlias(db, userId, id);
-  if (alias.deletedAt) {
-    await assertCanActivate(db, userId, [alias]);
-    await db.update(aliases).set({ deletedAt: null, active: true, deactivatedByPlan: false, updatedAt: now }).where(owned(userId, id));
-  }
+  if (alias.deletedAt) await switchOnAliases(db, userId, [id], "restore", now);
   return getAlias(db, userId, id);
+}
+
+/**
+ * Switches on those of `ids` (aliases of `userId`) that the action applies to, within the plan: `activate`
+ * the live inactive ones, `restore` the deleted ones (undeleted and active). The rows are read, checked
+ * (worker/plans/enforce.ts assertCanActivate) and updated in one transaction under the account's lock
+ * (./account-lock.ts), so parallel requests cannot switch on more than the plan allows.
+ * @returns the ids switched on
+ * @throws ApiError FORBIDDEN when the plan does not allow them all active (nothing is switched on)
+ */
+export async function switchOnAliases(db: Db, userId: string, ids: string[], action: "activate" | "restore", now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return withAccountLock(db, userId, async (tx) => {
+    const rows = await tx.select({ id: aliases.id, active: aliases.active, deletedAt: aliases.deletedAt, domainId: aliases.domainId, usernameId: aliases.usernameId })
+      .from(aliases).where(and(eq(aliases.userId, userId), inArray(aliases.id, ids)));
+    const targets = rows.filter((r) => (action === "restore" ? r.deletedAt !== null : r.deletedAt === null && !r.active));
+    if (targets.length === 0) return [];
+    await assertCanActivate(tx, userId, targets);
+    await tx.update(aliases).set({ ...(action === "restore" ? { deletedAt: null } : {}), active: true, deactivatedByPlan: false, updatedAt: now })
+      .where(and(eq(aliases.userId, userId), inArray(aliases.id, targets.map((t) => t.id))));
+    return targets.map((t) => t.id);
+  });
 }
 
 /**
@@ -68,8 +88,8 @@ export async function forgetAlias(db: Db, userId: string, id: string, now: Date)
 export async function setAliasActive(db: Db, userId: string, id: string, active: boolean, now: Date): Promise<AliasWithRecipients> {
   const { alias } = await getAlias(db, userId, id);
   if (active && alias.deletedAt) throw new ApiError("VALIDATION", "You need to restore this alias before you can activate it.", "id");
-  if (active && !alias.active) await assertCanActivate(db, userId, [alias]);
-  if (alias.active !== active) await db.update(aliases).set({ active, deactivatedByPlan: false, updatedAt: now }).where(owned(userId, id));
+  if (active && !alias.active) await switchOnAliases(db, userId, [id], "activate", now);
+  if (!active && alias.active) await db.update(aliases).set({ active, deactivatedByPlan: false, updatedAt: now }).where(owned(userId, id));
   return getAlias(db, userId, id);
 }
 

@@ -15,6 +15,7 @@ import { isReservedSharedLocalPart } from "../domain/reserved-local-parts.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd, paidOnlyRefusal } from "../plans/enforce.js";
 import { planOfUser } from "../plans/plans.js";
+import { withAccountLock } from "./account-lock.js";
 import { domainOptions } from "./domains.js";
 import { reserveAliasCreation } from "./rate-limits.js";
 
@@ -81,11 +82,9 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
   }
   const recipientIds = [...new Set(input.recipientIds ?? [])];
   await checkRecipients(db, userId, recipientIds, "recipient_ids");
-  if (policy.enforcePlan) {
-    if (option.kind === "shared") await assertCanAdd(db, userId, "sharedDomainAliases");
-    await reserveAliasCreation(db, userId, (await planOfUser(db, userId)).aliasesPerHour, now);
-  }
 
+  // Each attempt is one transaction under the account's lock (./account-lock.ts): the plan's count,
+  // the insert and the hourly counter commit together, or (taken address, refusal) not at all.
   for (let attempt = 0; attempt < 5; attempt++) {
     const local = custom ? custom.local : generateLocalPart(format as Exclude<AliasFormat, "custom">, user.aliasSeparator);
     const id = format === "uuid" ? local : crypto.randomUUID();
@@ -95,9 +94,12 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
       description: input.description ?? null, fromName: input.fromName ?? null, createdAt: now, updatedAt: now,
     };
     try {
-      await db.transaction(async (tx) => {
+      await withAccountLock(db, userId, async (tx) => {
+        const plan = policy.enforcePlan ? await planOfUser(tx, userId) : null;
+        if (plan && option.kind === "shared") await assertCanAdd(tx, userId, "sharedDomainAliases", 1, plan);
         await tx.insert(aliases).values(row);
         if (recipientIds.length > 0) await tx.insert(aliasRecipients).values(recipientIds.map((recipientId) => ({ aliasId: id, recipientId })));
+        if (plan) await reserveAliasCreation(tx, userId, plan.aliasesPerHour, now);
       });
       return getAlias(db, userId, id);
     } catch (err) {

@@ -8,6 +8,7 @@ import type { Db } from "../../db/client.js";
 import { aliasDailyStats, aliasRecipients, aliases, domains, recipients } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
+import { withAccountLock } from "./account-lock.js";
 import { addCustomDomain } from "./domains.js";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -64,8 +65,10 @@ export async function createDomain(db: Db, userId: string, input: { domain: stri
   if (own.some((r) => r.email.slice(r.email.lastIndexOf("@") + 1) === name)) {
     throw new ApiError("VALIDATION", "The domain may not be the domain of one of your recipients.", "domain");
   }
-  await assertCanAdd(db, userId, "customDomains");
-  const { id } = await addCustomDomain(db, { userId, domain: name, verified: false }, now);
+  const { id } = await withAccountLock(db, userId, async (tx) => {
+    await assertCanAdd(tx, userId, "customDomains");
+    return addCustomDomain(tx, { userId, domain: name, verified: false }, now);
+  });
   return getDomain(db, userId, id);
 }
 
@@ -85,7 +88,15 @@ export async function updateDomain(db: Db, userId: string, id: string, input: { 
  */
 export async function setDomainFlag(db: Db, userId: string, id: string, flag: "active" | "catchAll", on: boolean, now: Date): Promise<DomainView> {
   const { domain } = await getDomain(db, userId, id);
-  if (flag === "active" && on && !domain.active) await assertCanAdd(db, userId, "customDomains");
+  if (flag === "active" && on && !domain.active) {
+    await withAccountLock(db, userId, async (tx) => {
+      const [row] = await tx.select({ active: domains.active }).from(domains).where(ownedDomain(userId, id)).limit(1);
+      if (!row || row.active) return;
+      await assertCanAdd(tx, userId, "customDomains");
+      await tx.update(domains).set({ active: true, updatedAt: now }).where(ownedDomain(userId, id));
+    });
+    return getDomain(db, userId, id);
+  }
   await db.update(domains).set({ [flag]: on, updatedAt: now }).where(ownedDomain(userId, id));
   return getDomain(db, userId, id);
 }

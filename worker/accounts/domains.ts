@@ -9,6 +9,7 @@ import { randomString } from "../auth/tokens.js";
 import { normalizeDomain } from "../domain/address.js";
 import { ApiError } from "../errors.js";
 import { limitsOf } from "../plans/plans.js";
+import type { Executor } from "./account-lock.js";
 
 function domainOrThrow(input: string): string {
   const domain = normalizeDomain(input.trim());
@@ -16,7 +17,7 @@ function domainOrThrow(input: string): string {
   return domain;
 }
 
-async function insertDomain(db: Db, row: typeof domains.$inferInsert): Promise<void> {
+async function insertDomain(db: Executor, row: typeof domains.$inferInsert): Promise<void> {
   const exists = await db.select({ id: domains.id }).from(domains).where(eq(domains.domain, row.domain)).limit(1);
   if (exists.length > 0) throw new ApiError("CONFLICT", `domain ${row.domain} already exists`, "domain");
   await db.insert(domains).values(row);
@@ -35,7 +36,7 @@ export async function addSharedDomain(db: Db, input: { domain: string; paidOnly:
  * A domain under one of our shared domains is refused: it would capture `<username>.<shared>` mail.
  * @throws ApiError VALIDATION (`domain` invalid or under a shared domain), CONFLICT (already added)
  */
-export async function addCustomDomain(db: Db, input: { userId: string; domain: string; verified: boolean }, now: Date): Promise<{ id: string; domain: string }> {
+export async function addCustomDomain(db: Executor, input: { userId: string; domain: string; verified: boolean }, now: Date): Promise<{ id: string; domain: string }> {
   const domain = domainOrThrow(input.domain);
   const labels = domain.split(".");
   const parents = labels.slice(1, -1).map((_, i) => labels.slice(i + 1).join("."));

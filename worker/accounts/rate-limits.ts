@@ -8,11 +8,16 @@
  * reply (MySQL manual, "Information Functions", LAST_INSERT_ID(expr)). This works on MySQL 8 and MariaDB.
  * When a bucket opens a new window, rows that expired an hour or more ago are deleted (a bounded sweep),
  * so the table stays small without a cron job.
+ *
+ * A hit made inside a transaction (`withAccountLock`, ./account-lock.ts) is rolled back with it: a
+ * creation that fails after counting itself uses up nothing. Those hits skip the sweep, so the
+ * transaction locks only its own bucket's row.
  */
 import { lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { rateLimits } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
+import type { Executor } from "./account-lock.js";
 
 /** The state of one bucket after a hit. */
 export interface RateLimitState {
@@ -29,10 +34,15 @@ export interface RateLimitState {
 
 /**
  * Counts one hit in `bucket` for the fixed window of `windowSeconds` that contains `now`.
+ * @param db the database, or a transaction the hit is to be part of
  * @param bucket e.g. `api:<token id>` (≤ 120 characters)
  * @param limit hits allowed per window
+ * @param opts.sweep delete long-expired rows when this hit opens a window (default true; pass false
+ *   inside a transaction)
  */
-export async function hitRateLimit(db: Db, bucket: string, limit: number, windowSeconds: number, now: Date): Promise<RateLimitState> {
+export async function hitRateLimit(
+  db: Executor, bucket: string, limit: number, windowSeconds: number, now: Date, opts: { sweep?: boolean } = {},
+): Promise<RateLimitState> {
   const nowSec = Math.floor(now.getTime() / 1000);
   const startSec = nowSec - (nowSec % windowSeconds);
   const windowStart = new Date(startSec * 1000);
@@ -41,7 +51,7 @@ export async function hitRateLimit(db: Db, bucket: string, limit: number, window
     .onDuplicateKeyUpdate({ set: { hits: sql`LAST_INSERT_ID(${rateLimits.hits} + 1)` } });
   const insertId = Number((result as unknown as { insertId?: string | number }).insertId ?? 0);
   const count = insertId > 0 ? insertId : 1;
-  if (count === 1) {
+  if (count === 1 && opts.sweep !== false) {
     const cutoff = new Date((nowSec - 3600) * 1000);
     await db.delete(rateLimits).where(lt(rateLimits.expiresAt, cutoff)).limit(200);
   }
@@ -62,11 +72,14 @@ export async function tryReserveAliasCreation(db: Db, userId: string, limit: num
 }
 
 /**
- * {@link tryReserveAliasCreation} for the API and the dashboard.
- * @throws ApiError RATE_LIMITED (429) once the hour's limit is reached
+ * {@link tryReserveAliasCreation} for the API and the dashboard, counted in the transaction that creates
+ * the alias (./account-lock.ts), so that a creation that then fails is not counted.
+ * @throws ApiError RATE_LIMITED (429, with Retry-After) once the hour's limit is reached
  */
-export async function reserveAliasCreation(db: Db, userId: string, limit: number | null, now: Date): Promise<void> {
-  if (!await tryReserveAliasCreation(db, userId, limit, now)) {
-    throw new ApiError("RATE_LIMITED", "You have reached your hourly limit for creating new aliases");
+export async function reserveAliasCreation(tx: Executor, userId: string, limit: number | null, now: Date): Promise<void> {
+  if (limit === null) return;
+  const state = await hitRateLimit(tx, `alias-create:${userId}`, limit, 3600, now, { sweep: false });
+  if (!state.allowed) {
+    throw new ApiError("RATE_LIMITED", "You have reached your hourly limit for creating new aliases", undefined, { headers: { "Retry-After": String(state.retryAfter) } });
   }
 }

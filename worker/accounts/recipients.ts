@@ -12,6 +12,7 @@ import { isDuplicateKey } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { withAccountLock } from "./account-lock.js";
 import { checkRecipientAddress } from "./recipient-address.js";
 
 export type RecipientRow = typeof recipients.$inferSelect;
@@ -69,10 +70,12 @@ export async function getRecipient(db: Db, userId: string, id: string, opts: { w
  */
 export async function addRecipient(db: Db, userId: string, input: { email: string }, now: Date, mail: MailContext): Promise<RecipientView> {
   const email = await checkRecipientAddress(db, input.email);
-  await assertCanAdd(db, userId, "recipients");
   const id = crypto.randomUUID();
   try {
-    await db.insert(recipients).values({ id, userId, email, createdAt: now, updatedAt: now });
+    await withAccountLock(db, userId, async (tx) => {
+      await assertCanAdd(tx, userId, "recipients");
+      await tx.insert(recipients).values({ id, userId, email, createdAt: now, updatedAt: now });
+    });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError("CONFLICT", "The email has already been taken.", "email");
     throw err;

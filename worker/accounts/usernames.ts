@@ -10,6 +10,7 @@ import { isDuplicateKey } from "../db-errors.js";
 import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
+import { withAccountLock } from "./account-lock.js";
 import { requireVerifiedRecipient } from "./custom-domains.js";
 
 export type UsernameRow = typeof usernames.$inferSelect;
@@ -63,10 +64,12 @@ export async function getUsername(db: Db, userId: string, id: string): Promise<U
 export async function addUsername(db: Db, userId: string, input: { username: string; description?: string | null }, now: Date, reservedNames?: ReadonlySet<string>): Promise<UsernameView> {
   const checked = checkUsername(input.username, reservedNames);
   if (!checked.ok) throw new ApiError("VALIDATION", `The username ${checked.message}.`, "username");
-  await assertCanAdd(db, userId, "usernames");
   const id = crypto.randomUUID();
   try {
-    await db.insert(usernames).values({ id, userId, username: checked.username, description: input.description ?? null, createdAt: now, updatedAt: now });
+    await withAccountLock(db, userId, async (tx) => {
+      await assertCanAdd(tx, userId, "usernames");
+      await tx.insert(usernames).values({ id, userId, username: checked.username, description: input.description ?? null, createdAt: now, updatedAt: now });
+    });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError("CONFLICT", "The username has already been taken.", "username");
     throw err;

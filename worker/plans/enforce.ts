@@ -5,11 +5,16 @@
  * message); a paid-only domain asked for by an unpaid plan → 422 naming `domain` (the field is wrong for
  * this account, as for any domain outside its options).
  *
+ * The count checks take a {@link LockedTx}: they run inside worker/accounts/account-lock.ts's
+ * `withAccountLock`, in the same transaction as the write they allow, so parallel requests of one account
+ * are counted one after another (a check outside that transaction would let each of them pass).
+ *
  * Operator actions (the admin API) do not call these: the operator may give an account anything.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { domains } from "../../db/schema/index.js";
+import type { LockedTx } from "../accounts/account-lock.js";
 import { ApiError } from "../errors.js";
 import { type PlanLimits, planOfUser } from "./plans.js";
 import { type CountedThing, countOf } from "./usage.js";
@@ -28,15 +33,17 @@ export function limitMessage(plan: PlanLimits, thing: CountedThing, limit: numbe
 }
 
 /**
- * Checks that `userId` may have `adding` more of `thing` under its current plan (read now).
+ * Checks that `userId` may have `adding` more of `thing` under its current plan (read now, in `tx`).
+ * @param tx the transaction holding the account's lock, in which the caller then writes
+ * @param plan the account's plan when the caller has already read it in `tx`
  * @throws ApiError FORBIDDEN (403) with {@link limitMessage} when it would go past the limit
  */
-export async function assertCanAdd(db: Db, userId: string, thing: CountedThing, adding = 1): Promise<void> {
+export async function assertCanAdd(tx: LockedTx, userId: string, thing: CountedThing, adding = 1, plan?: PlanLimits): Promise<void> {
   if (adding <= 0) return;
-  const plan = await planOfUser(db, userId);
+  plan ??= await planOfUser(tx, userId);
   const limit = plan[thing];
   if (limit === null) return;
-  const have = await countOf(db, userId, thing);
+  const have = await countOf(tx, userId, thing);
   if (have + adding > limit) throw new ApiError("FORBIDDEN", limitMessage(plan, thing, limit));
 }
 
@@ -70,15 +77,16 @@ export interface AliasToActivate {
  * Checks that switching on `items` (aliases now inactive: activation, restore) keeps the account within
  * its plan: none on a paid-only domain for an unpaid plan (403), and the active shared-domain aliases
  * within the limit (403).
+ * @param tx the transaction holding the account's lock, in which the caller then switches them on
  */
-export async function assertCanActivate(db: Db, userId: string, items: AliasToActivate[]): Promise<void> {
+export async function assertCanActivate(tx: LockedTx, userId: string, items: AliasToActivate[]): Promise<void> {
   if (items.length === 0) return;
-  const plan = await planOfUser(db, userId);
+  const plan = await planOfUser(tx, userId);
   const ids = [...new Set(items.map((i) => i.domainId))];
-  const rows = await db.select({ id: domains.id, domain: domains.domain, kind: domains.kind, paidOnly: domains.paidOnly }).from(domains).where(inArray(domains.id, ids));
+  const rows = await tx.select({ id: domains.id, domain: domains.domain, kind: domains.kind, paidOnly: domains.paidOnly }).from(domains).where(inArray(domains.id, ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const paidOnly = rows.find((r) => r.kind === "shared" && r.paidOnly);
   if (paidOnly && !plan.paid) throw new ApiError("FORBIDDEN", paidOnlyMessage(paidOnly.domain, plan));
   const shared = items.filter((i) => i.usernameId === null && byId.get(i.domainId)?.kind === "shared").length;
-  await assertCanAdd(db, userId, "sharedDomainAliases", shared);
+  await assertCanAdd(tx, userId, "sharedDomainAliases", shared, plan);
 }

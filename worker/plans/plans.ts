@@ -45,7 +45,7 @@ export async function getPlan(db: Db, name: string): Promise<PlanRow> {
 }
 
 /** The plan of account `userId` (one query; the fallback when its plan row is missing). */
-export async function planOfUser(db: Db, userId: string): Promise<PlanLimits> {
+export async function planOfUser(db: Pick<Db, "select">, userId: string): Promise<PlanLimits> {
   const [row] = await db.select({ plan: plans }).from(users).leftJoin(plans, eq(plans.name, users.plan)).where(eq(users.id, userId)).limit(1);
   return limitsOf(row?.plan);
 }

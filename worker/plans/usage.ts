@@ -29,7 +29,7 @@ export interface Usage {
 export type CountedThing = "sharedDomainAliases" | "recipients" | "customDomains" | "usernames";
 
 /** The number of `thing` that `userId` has now. */
-export async function countOf(db: Db, userId: string, thing: CountedThing): Promise<number> {
+export async function countOf(db: Pick<Db, "select">, userId: string, thing: CountedThing): Promise<number> {
   const n = (rows: { c: number }[]) => Number(rows[0]?.c ?? 0);
   switch (thing) {
     case "sharedDomainAliases":

@@ -7,7 +7,8 @@ import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../../types.js";
 import { authenticate } from "./authenticate.js";
-import { parseQuery, readJsonBody, validate } from "./request.js";
+import { conformQuery, validate } from "./laravel-validation.js";
+import { parseQuery, readJsonBody } from "./request.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -64,7 +65,7 @@ export class ApiBuilder {
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       if (spec.auth === "token") await authenticate(c);
-      const query = (spec.query ? validate(spec.query, parseQuery(new URL(c.req.url).search)) : undefined) as Parsed<Q>;
+      const query = (spec.query ? validate(spec.query, conformQuery(spec.query, parseQuery(new URL(c.req.url).search))) : undefined) as Parsed<Q>;
       const body = (spec.body ? validate(spec.body, await readJsonBody(c)) : undefined) as Parsed<B>;
       return handler(c, { query, body, id: c.req.param("id") ?? "" });
     });

@@ -6,10 +6,10 @@
  *   (the key `filter[active]=`) is `filter[active]`.
  * - Empty strings are "not given" (Laravel's ConvertEmptyStringsToNull): in the query they are dropped,
  *   in a JSON body they become null.
- * - Validation failures are Laravel's 422: `{message, errors: {field: ["The … field …"]}}` (worker/errors.ts).
+ * - Validation failures are Laravel's 422: `{message, errors: {field: ["The … field …"]}}` (worker/errors.ts),
+ *   worded per rule and ignoring unknown query keys (./laravel-validation.ts).
  */
 import type { Context } from "hono";
-import type { z } from "zod";
 import { ApiError } from "../../errors.js";
 
 type QueryValue = string | QueryObject;
@@ -61,49 +61,4 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   } catch {
     throw new ApiError("BAD_REQUEST", "The request body must be JSON.");
   }
-}
-
-const label = (path: PropertyKey[]): string => path.map(String).join(".") || "body";
-const words = (field: string): string => field.replace(/_/g, " ");
-
-/** Laravel's wording for one zod issue. */
-function laravelMessage(issue: z.core.$ZodIssue, field: string): string {
-  const name = words(field);
-  switch (issue.code) {
-    case "invalid_type":
-      return issue.input === undefined || issue.input === null ? `The ${name} field is required.` : `The ${name} field must be ${article(issue.expected)}.`;
-    case "too_big":
-      return issue.origin === "string" ? `The ${name} field must not be greater than ${issue.maximum} characters.`
-        : issue.origin === "array" ? `The ${name} field must not have more than ${issue.maximum} items.`
-          : `The ${name} field must not be greater than ${issue.maximum}.`;
-    case "too_small":
-      return issue.origin === "string" ? `The ${name} field must be at least ${issue.minimum} characters.`
-        : issue.origin === "array" ? `The ${name} field must have at least ${issue.minimum} items.`
-          : `The ${name} field must be at least ${issue.minimum}.`;
-    case "invalid_format":
-      return issue.format === "uuid" ? `The ${name} field must be a valid UUID.` : `The ${name} field format is invalid.`;
-    default:
-      return `The selected ${name} is invalid.`;
-  }
-}
-
-function article(expected: string): string {
-  const map: Record<string, string> = { string: "a string", number: "a number", int: "an integer", boolean: "true or false", array: "an array", object: "an object" };
-  return map[expected] ?? `a valid ${expected}`;
-}
-
-/**
- * Validates `input` with `schema`.
- * @throws ApiError VALIDATION carrying every failing field (Laravel's `errors`)
- */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const errors: Record<string, string[]> = {};
-  for (const issue of result.error.issues) {
-    const field = label(issue.path);
-    (errors[field] ??= []).push(laravelMessage(issue, field));
-  }
-  const first = Object.keys(errors)[0]!;
-  throw new ApiError("VALIDATION", errors[first]![0]!, first, { errors });
 }

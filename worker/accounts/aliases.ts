@@ -17,6 +17,7 @@ import { assertCanAdd, paidOnlyRefusal } from "../plans/enforce.js";
 import { planOfUser } from "../plans/plans.js";
 import { withAccountLock } from "./account-lock.js";
 import { domainOptions } from "./domains.js";
+import { fromNameOrThrow } from "./from-name.js";
 import { reserveAliasCreation } from "./rate-limits.js";
 
 export type AliasRow = typeof aliases.$inferSelect;
@@ -80,6 +81,7 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
     }
     custom = parsed;
   }
+  const fromName = fromNameOrThrow(input.fromName);
   const recipientIds = [...new Set(input.recipientIds ?? [])];
   await checkRecipients(db, userId, recipientIds, "recipient_ids");
 
@@ -91,7 +93,7 @@ export async function createAlias(db: Db, userId: string, input: NewAlias, now: 
     const row = {
       id, userId, usernameId: option.usernameId, domainId: option.domainId, localPart: local,
       extension: custom?.extension ?? null, domain, email: `${local}@${domain}`,
-      description: input.description ?? null, fromName: input.fromName ?? null, createdAt: now, updatedAt: now,
+      description: input.description ?? null, fromName, createdAt: now, updatedAt: now,
     };
     try {
       await withAccountLock(db, userId, async (tx) => {
@@ -169,13 +171,13 @@ export async function getAliases(db: Db, userId: string, ids: string[]): Promise
 
 /**
  * Changes an alias's description and/or from name (absent: unchanged; null: cleared).
- * @throws ApiError NOT_FOUND
+ * @throws ApiError NOT_FOUND; VALIDATION (`from_name` against ../domain/display-name.ts)
  */
 export async function updateAlias(db: Db, userId: string, id: string, input: { description?: string | null; fromName?: string | null }, now: Date): Promise<AliasWithRecipients> {
   await getAlias(db, userId, id);
   const set: Partial<AliasRow> = { updatedAt: now };
   if (input.description !== undefined) set.description = input.description;
-  if (input.fromName !== undefined) set.fromName = input.fromName;
+  if (input.fromName !== undefined) set.fromName = fromNameOrThrow(input.fromName);
   await db.update(aliases).set(set).where(and(eq(aliases.id, id), eq(aliases.userId, userId)));
   return getAlias(db, userId, id);
 }

@@ -9,6 +9,7 @@ import { aliasDailyStats, aliasRecipients, aliases, domains, recipients } from "
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { withAccountLock } from "./account-lock.js";
+import { fromNameOrThrow } from "./from-name.js";
 import { addCustomDomain } from "./domains.js";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -72,12 +73,12 @@ export async function createDomain(db: Db, userId: string, input: { domain: stri
   return getDomain(db, userId, id);
 }
 
-/** Edits description and/or from name (absent: unchanged, null: cleared). @throws ApiError NOT_FOUND */
+/** Edits description and/or from name (absent: unchanged, null: cleared). @throws ApiError NOT_FOUND; VALIDATION (`from_name`) */
 export async function updateDomain(db: Db, userId: string, id: string, input: { description?: string | null; fromName?: string | null }, now: Date): Promise<DomainView> {
   await getDomain(db, userId, id);
   const set: Partial<DomainRow> = { updatedAt: now };
   if (input.description !== undefined) set.description = input.description;
-  if (input.fromName !== undefined) set.fromName = input.fromName;
+  if (input.fromName !== undefined) set.fromName = fromNameOrThrow(input.fromName);
   await db.update(domains).set(set).where(ownedDomain(userId, id));
   return getDomain(db, userId, id);
 }

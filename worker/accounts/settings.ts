@@ -8,6 +8,7 @@ import { users } from "../../db/schema/index.js";
 import { ALIAS_FORMATS, ALIAS_SEPARATORS, type AliasFormat, type AliasSeparator } from "../domain/alias-format.js";
 import { ApiError } from "../errors.js";
 import { domainOptions } from "./domains.js";
+import { fromNameOrThrow } from "./from-name.js";
 
 /** Formats an account may make its default (custom needs a local part each time, so it cannot be). */
 export const DEFAULT_FORMATS = ALIAS_FORMATS.filter((f) => f !== "custom") as Exclude<AliasFormat, "custom">[];
@@ -54,10 +55,7 @@ export async function updateSettings(db: Db, userId: string, s: Settings, now: D
     throw new ApiError("VALIDATION", "Choose one of your domains.", "default_alias_domain");
   }
   if (!DISPLAY_FROM_FORMATS.some(([v]) => v === s.displayFromFormat)) throw new ApiError("VALIDATION", "Choose one of the formats.", "display_from_format");
-  const fromName = s.fromName?.trim() || null;
-  if (fromName && (fromName.length > 50 || /[\r\n"<>]/.test(fromName))) {
-    throw new ApiError("VALIDATION", "At most 50 characters, without quotes, angle brackets or line breaks.", "from_name");
-  }
+  const fromName = fromNameOrThrow(s.fromName);
   await db.update(users).set({
     defaultAliasDomain: s.defaultAliasDomain, defaultAliasFormat: s.defaultAliasFormat, aliasSeparator: s.aliasSeparator,
     displayFromFormat: s.displayFromFormat, bannerLocation: s.bannerLocation, useReplyTo: s.useReplyTo, fromName, updatedAt: now,

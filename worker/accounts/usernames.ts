@@ -11,6 +11,7 @@ import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { withAccountLock } from "./account-lock.js";
+import { fromNameOrThrow } from "./from-name.js";
 import { requireVerifiedRecipient } from "./custom-domains.js";
 
 export type UsernameRow = typeof usernames.$inferSelect;
@@ -77,12 +78,12 @@ export async function addUsername(db: Db, userId: string, input: { username: str
   return getUsername(db, userId, id);
 }
 
-/** Edits description and/or from name (absent: unchanged, null: cleared). @throws ApiError NOT_FOUND */
+/** Edits description and/or from name (absent: unchanged, null: cleared). @throws ApiError NOT_FOUND; VALIDATION (`from_name`) */
 export async function updateUsername(db: Db, userId: string, id: string, input: { description?: string | null; fromName?: string | null }, now: Date): Promise<UsernameView> {
   await getUsername(db, userId, id);
   const set: Partial<UsernameRow> = { updatedAt: now };
   if (input.description !== undefined) set.description = input.description;
-  if (input.fromName !== undefined) set.fromName = input.fromName;
+  if (input.fromName !== undefined) set.fromName = fromNameOrThrow(input.fromName);
   await db.update(usernames).set(set).where(ownedUsername(userId, id));
   return getUsername(db, userId, id);
 }

@@ -10,6 +10,7 @@ import { decodeReverseAlias, decodeTokenReverseAlias } from "../../common/revers
 import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
 import { recipients, reverseAliases } from "../../db/schema/index.js";
+import { checkDisplayName } from "../domain/display-name.js";
 import { issueReturnPaths } from "../outbound/return-paths.js";
 import { limitsOf } from "../plans/plans.js";
 import { replyLimitReached } from "./limits.js";
@@ -17,6 +18,12 @@ import { findAlias } from "./lookup.js";
 import { RESOLVE_REPLIES as R } from "./replies.js";
 
 const reject = (reply: (typeof R)[keyof typeof R]): ResolveResponse => ({ action: "reject", reply });
+
+/** A stored from name that passes today's rule (../domain/display-name.ts); one saved before it existed and breaking it is left out. */
+const usableFromName = (name: string | null | undefined): string | null => {
+  const checked = checkDisplayName(name);
+  return checked.ok ? checked.name : null;
+};
 
 /**
  * @returns the answer for a reverse alias, or null when `req.rcptTo` is not one (then normal resolution
@@ -58,7 +65,7 @@ export async function resolveReverseAlias(db: Db, req: ResolveRequest, now: Date
       aliasEmail: alias.email,
       userId: user.id,
       destination,
-      fromName: alias.fromName ?? username?.fromName ?? (domain.kind === "custom" ? domain.fromName : null) ?? user.fromName ?? null,
+      fromName: usableFromName(alias.fromName ?? username?.fromName ?? (domain.kind === "custom" ? domain.fromName : null) ?? user.fromName),
       signingDomain: domain.domain,
       allowedSenders: owned.filter((r) => r.verifiedAt && r.canReplySend).map((r) => r.email.toLowerCase()),
       ownerAddresses: [...new Set(owned.map((r) => r.email.toLowerCase()))],

@@ -8,6 +8,7 @@ import { deleteAlias, forgetAlias, restoreAlias } from "../../../accounts/alias-
 import { createAlias, getAlias, updateAlias } from "../../../accounts/aliases.js";
 import { nowSeconds } from "../../../db-errors.js";
 import { ALIAS_FORMATS } from "../../../domain/alias-format.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { ApiError } from "../../../errors.js";
 import { type ApiBuilder, noContent } from "../define.js";
 import { BoolParam, notFound, unauthenticated } from "./common.js";
@@ -46,7 +47,7 @@ const CreateBody = z.object({
 
 const EditBody = z.object({
   description: z.string().max(200).nullish(),
-  from_name: z.string().max(50).nullish(),
+  from_name: displayNameSchema().nullish(),
 });
 
 const notFoundAlias = notFound("alias");

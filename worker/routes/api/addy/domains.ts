@@ -8,12 +8,13 @@ import {
   createDomain, deleteDomain, getDomain, listDomains, setDomainDefaultRecipient, setDomainFlag, updateDomain,
 } from "../../../accounts/custom-domains.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { type ApiBuilder, noContent } from "../define.js";
 import { invalid, notFound, unauthenticated } from "./common.js";
 import { domainJson } from "./serializers.js";
 import { Domain, IdBody, Message, dataOf, listOf } from "./schemas.js";
 
-const EditBody = z.object({ description: z.string().max(200).nullish(), from_name: z.string().max(50).nullish() });
+const EditBody = z.object({ description: z.string().max(200).nullish(), from_name: displayNameSchema().nullish() });
 
 /** Registers the domain routes. */
 export function domainRoutes(api: ApiBuilder): void {

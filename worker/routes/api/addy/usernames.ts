@@ -8,13 +8,14 @@ import {
   addUsername, deleteUsername, getUsername, listUsernames, setUsernameDefaultRecipient, setUsernameFlag, updateUsername,
 } from "../../../accounts/usernames.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { serviceHostLabels } from "../../../domain/username.js";
 import { type ApiBuilder, noContent } from "../define.js";
 import { invalid, notFound, unauthenticated } from "./common.js";
 import { usernameJson } from "./serializers.js";
 import { IdBody, Message, Username, dataOf, listOf } from "./schemas.js";
 
-const EditBody = z.object({ description: z.string().max(200).nullish(), from_name: z.string().max(50).nullish() });
+const EditBody = z.object({ description: z.string().max(200).nullish(), from_name: displayNameSchema().nullish() });
 
 /** Registers the username routes. */
 export function usernameRoutes(api: ApiBuilder): void {

@@ -11,6 +11,7 @@ import { type AliasFormat } from "../../../domain/alias-format.js";
 import { type RecipientRow, createAlias, getAlias, updateAlias } from "../../../accounts/aliases.js";
 import { domainOptions } from "../../../accounts/domains.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { ApiError } from "../../../errors.js";
 import type { AppEnv } from "../../../types.js";
 import { recipients, users } from "../../../../db/schema/index.js";
@@ -63,7 +64,7 @@ export function slAliasRoutes(api: ApiBuilder): void {
       query: z.object({ hostname: z.string().max(1000).optional() }),
       body: z.object({
         alias_prefix: z.string().min(1).max(64), signed_suffix: z.string().max(500),
-        note: z.string().max(5000).nullish(), name: z.string().max(50).nullish(),
+        note: z.string().max(5000).nullish(), name: displayNameSchema().nullish(),
         mailbox_ids: z.array(z.string().max(64)).max(10).nullish().describe("recipient ids (v3); absent: the default recipient"),
       }),
       summary: `Create a custom alias from a prefix and a signed suffix (${version})`,
@@ -119,7 +120,7 @@ export function slAliasRoutes(api: ApiBuilder): void {
   });
 
   const EditBody = z.object({
-    note: z.string().max(5000).nullish(), name: z.string().max(50).nullish(), pinned: z.boolean().nullish(),
+    note: z.string().max(5000).nullish(), name: displayNameSchema().nullish(), pinned: z.boolean().nullish(),
     disable_pgp: z.boolean().nullish(), mailbox_ids: z.array(z.string().max(64)).max(10).nullish(), mailbox_id: z.string().max(64).nullish(),
   });
   for (const method of ["put", "patch"] as const) {

@@ -9,6 +9,7 @@ import { deleteAlias, forgetAlias, restoreAlias, setAliasActive, setAliasRecipie
 import { getAlias, updateAlias } from "../../../accounts/aliases.js";
 import { listRecipients } from "../../../accounts/recipients.js";
 import { nowSeconds } from "../../../db-errors.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { setFlash } from "../../cookies.js";
 import { flashOutcome } from "../things/outcome.js";
 import { type FieldErrors, type FormValues, fieldErrorsFrom, listField, readForm } from "../../forms.js";
@@ -22,7 +23,7 @@ import { lastUsed } from "./row.js";
 
 const EditForm = z.object({
   description: z.string().trim().max(200, "At most 200 characters."),
-  from_name: z.string().trim().max(50, "At most 50 characters.").refine((s) => !/[\r\n"<>]/.test(s), "No quotes, angle brackets or line breaks."),
+  from_name: displayNameSchema(),
   recipient_ids: listField(z.string().max(36), 10, "At most 10 recipients."),
 });
 

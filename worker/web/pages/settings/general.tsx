@@ -8,6 +8,7 @@ import { domainOptions } from "../../../accounts/domains.js";
 import { BANNER_LOCATIONS, DEFAULT_FORMATS, DISPLAY_FROM_FORMATS, type Settings, getSettings, updateSettings } from "../../../accounts/settings.js";
 import { nowSeconds } from "../../../db-errors.js";
 import { ALIAS_SEPARATORS } from "../../../domain/alias-format.js";
+import { displayNameSchema } from "../../../domain/display-name.js";
 import { setFlash } from "../../cookies.js";
 import { type FieldErrors, checked, fieldErrorsFrom, readForm } from "../../forms.js";
 import { render } from "../../layout.js";
@@ -28,7 +29,7 @@ const SettingsForm = z.object({
   display_from_format: z.coerce.number().int(),
   banner_location: z.enum(BANNER_LOCATIONS),
   use_reply_to: z.string().optional(),
-  from_name: z.string().max(200),
+  from_name: displayNameSchema(),
 });
 
 async function page(c: Context<WebEnv>, s: Settings, errors?: FieldErrors) {

@@ -3,6 +3,7 @@
  * and custom domains owned by one account.
  *
  * A shared domain `example.net` also serves every username subdomain `<username>.example.net`.
+ * Unverified custom domains are only claims (see `claimedBy`); they expire after 72 hours.
  */
 import { boolean, datetime, index, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { timestamps, uuidPk, uuidRef } from "./columns.js";
@@ -25,8 +26,15 @@ export const domains = mysqlTable("domains", {
   verificationToken: varchar("verification_token", { length: 64 }),
   /** When ownership (and MX) was verified; custom domains receive mail only once set. */
   verifiedAt: datetime("verified_at", { mode: "date" }),
+  /**
+   * `''` for a domain that is the service's (shared) or an account's (verified custom); the claiming
+   * account's id while a custom domain is unverified. Unique with `domain`: at most one shared or
+   * verified row per domain, and besides it any number of pending claims, one per account, so an
+   * unverified claim never blocks the real owner (whoever verifies first wins; worker/accounts/domain-claims.ts).
+   */
+  claimedBy: varchar("claimed_by", { length: 36 }).notNull().default(""),
   ...timestamps,
 }, (t) => [
-  uniqueIndex("domains_domain_unique").on(t.domain),
+  uniqueIndex("domains_domain_claim_unique").on(t.domain, t.claimedBy),
   index("domains_user_idx").on(t.userId),
 ]);

@@ -13,12 +13,11 @@
  * A later failing check does not unverify it: a resolver hiccup must not stop mail; the records page
  * shows the failure instead.
  */
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { domains } from "../../db/schema/index.js";
 import { type DnsResult, type DnsType, dohLookup } from "../dns/doh.js";
 import type { Config } from "../env.js";
 import { getDomain } from "./custom-domains.js";
+import { settleClaim } from "./domain-claims.js";
 
 export type RecordPurpose = "ownership" | "mx" | "spf" | "dkim" | "dmarc";
 
@@ -71,11 +70,13 @@ function relevant(r: ExpectedRecord, found: string[]): string[] {
 }
 
 /**
- * Looks every record up over DNS-over-HTTPS and marks the domain verified when ownership and MX pass.
- * @returns the per-record results and whether the domain is verified now
+ * Looks every record up over DNS-over-HTTPS and marks the domain verified when ownership and MX pass
+ * (the first account to verify a name gets it: ./domain-claims.ts).
+ * @returns the per-record results, whether the domain is verified now, and `taken` when the records
+ *   check out but another account verified the name first
  * @throws ApiError NOT_FOUND for another user's domain
  */
-export async function checkDomainDns(db: Db, userId: string, id: string, config: Pick<Config, "dohUrl" | "mailDns">, now: Date): Promise<{ checks: RecordCheck[]; verified: boolean }> {
+export async function checkDomainDns(db: Db, userId: string, id: string, config: Pick<Config, "dohUrl" | "mailDns">, now: Date): Promise<{ checks: RecordCheck[]; verified: boolean; taken: boolean }> {
   const { domain } = await getDomain(db, userId, id);
   const expected = expectedRecords(domain.domain, domain.verificationToken ?? "", config.mailDns);
   const lookups = new Map<string, Promise<DnsResult>>();
@@ -91,8 +92,8 @@ export async function checkDomainDns(db: Db, userId: string, id: string, config:
     return { ...r, found, status: satisfies(r, result.records, config.mailDns) ? "ok" : found.length ? "wrong" : "missing" };
   }));
   const receives = checks.filter((c) => c.purpose === "ownership" || c.purpose === "mx").every((c) => c.status === "ok");
-  if (receives && !domain.verifiedAt) {
-    await db.update(domains).set({ verifiedAt: now, updatedAt: now }).where(and(eq(domains.id, id), eq(domains.userId, userId), isNull(domains.verifiedAt)));
-  }
-  return { checks, verified: receives || domain.verifiedAt !== null };
+  if (domain.verifiedAt) return { checks, verified: true, taken: false };
+  if (!receives) return { checks, verified: false, taken: false };
+  const outcome = await settleClaim(db, userId, id, now);
+  return { checks, verified: outcome === "verified", taken: outcome === "taken" };
 }

@@ -9,6 +9,7 @@ import { randomString } from "../auth/tokens.js";
 import { normalizeDomain } from "../domain/address.js";
 import { ApiError } from "../errors.js";
 import { limitsOf } from "../plans/plans.js";
+import { insertDomainRow } from "./domain-claims.js";
 import type { Executor } from "./account-lock.js";
 
 function domainOrThrow(input: string): string {
@@ -17,24 +18,20 @@ function domainOrThrow(input: string): string {
   return domain;
 }
 
-async function insertDomain(db: Executor, row: typeof domains.$inferInsert): Promise<void> {
-  const exists = await db.select({ id: domains.id }).from(domains).where(eq(domains.domain, row.domain)).limit(1);
-  if (exists.length > 0) throw new ApiError("CONFLICT", `domain ${row.domain} already exists`, "domain");
-  await db.insert(domains).values(row);
-}
-
 /** Adds a shared domain (served for every account, or for paid plans only). */
 export async function addSharedDomain(db: Db, input: { domain: string; paidOnly: boolean }, now: Date): Promise<{ id: string; domain: string }> {
   const domain = domainOrThrow(input.domain);
   const id = crypto.randomUUID();
-  await insertDomain(db, { id, domain, kind: "shared", paidOnly: input.paidOnly, verifiedAt: now, createdAt: now, updatedAt: now });
+  await insertDomainRow(db, { id, domain, kind: "shared", paidOnly: input.paidOnly, verifiedAt: now, claimedBy: "", createdAt: now, updatedAt: now });
   return { id, domain };
 }
 
 /**
  * Adds a custom domain to an account, unverified unless `verified` (operator use: skips the DNS check).
- * A domain under one of our shared domains is refused: it would capture `<username>.<shared>` mail.
- * @throws ApiError VALIDATION (`domain` invalid or under a shared domain), CONFLICT (already added)
+ * Unverified, it is only a claim that blocks nobody and expires (./domain-claims.ts). A domain under
+ * one of our shared domains is refused: it would capture `<username>.<shared>` mail.
+ * @throws ApiError VALIDATION (`domain` invalid or under a shared domain), CONFLICT (held by a shared or
+ *   verified domain, or already claimed by this account)
  */
 export async function addCustomDomain(db: Executor, input: { userId: string; domain: string; verified: boolean }, now: Date): Promise<{ id: string; domain: string }> {
   const domain = domainOrThrow(input.domain);
@@ -45,9 +42,9 @@ export async function addCustomDomain(db: Executor, input: { userId: string; dom
     if (shared.length > 0) throw new ApiError("VALIDATION", "The domain may not be under one of this service's shared domains.", "domain");
   }
   const id = crypto.randomUUID();
-  await insertDomain(db, {
+  await insertDomainRow(db, {
     id, domain, kind: "custom", userId: input.userId, verificationToken: randomString(32),
-    verifiedAt: input.verified ? now : null, createdAt: now, updatedAt: now,
+    verifiedAt: input.verified ? now : null, claimedBy: input.verified ? "" : input.userId, createdAt: now, updatedAt: now,
   });
   return { id, domain };
 }

@@ -10,6 +10,7 @@ import { and, eq, lt } from "drizzle-orm";
 import { VERP_VALIDITY_SECONDS } from "../../common/verp.js";
 import { createDb, type Db } from "../../db/client.js";
 import { mailOutbox, outboundMessages, ownerNotices } from "../../db/schema/index.js";
+import { expirePendingClaims } from "../accounts/domain-claims.js";
 import { nowSeconds } from "../db-errors.js";
 import { parseEnv } from "../env.js";
 
@@ -29,7 +30,8 @@ export async function cleanupMailRows(db: Db, now: Date): Promise<{ outbound: nu
 }
 
 /**
- * The cron's entry: once an hour (at minute 30), prune; logs instead of throwing.
+ * The cron's entry: once an hour (at minute 30), prune, and remove unverified custom domains past their
+ * 72 hours (../accounts/domain-claims.ts); logs instead of throwing.
  * @param env the Worker's raw bindings
  */
 export async function runMailCleanup(env: Record<string, unknown>, now = new Date()): Promise<void> {
@@ -37,7 +39,8 @@ export async function runMailCleanup(env: Record<string, unknown>, now = new Dat
   try {
     const db = createDb(parseEnv(env).databaseUrl);
     const deleted = await cleanupMailRows(db, nowSeconds(now));
-    console.log(JSON.stringify({ level: "info", msg: "mail cleanup", ...deleted }));
+    const expiredDomainClaims = await expirePendingClaims(db, nowSeconds(now));
+    console.log(JSON.stringify({ level: "info", msg: "mail cleanup", ...deleted, expiredDomainClaims }));
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "mail cleanup failed", error: (err as Error).message.split("\nparams:")[0] }));
   }

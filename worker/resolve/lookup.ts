@@ -37,9 +37,13 @@ export async function findAlias(db: Db, email: string): Promise<AliasContext | n
   return rows[0] ?? null;
 }
 
-/** Domain rows whose name is one of `names` (used with a domain and its parent). */
+/**
+ * Domain rows whose name is one of `names` (used with a domain and its parent): at most one per name,
+ * the one that holds it (shared or verified custom, `claimed_by = ''`); other accounts' pending claims
+ * of a name (../accounts/domain-claims.ts) receive nothing and are left out.
+ */
 export async function findDomains(db: Db, names: string[]): Promise<DomainRow[]> {
-  return db.select().from(domains).where(inArray(domains.domain, names));
+  return db.select().from(domains).where(and(inArray(domains.domain, names), eq(domains.claimedBy, "")));
 }
 
 /** A username (deleted or not) with its owner and the owner's plan. */

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { createDomain, deleteDomain, getDomain, listDomains, setDomainDefaultRecipient, setDomainFlag } from "../../../accounts/custom-domains.js";
 import { type RecordCheck, checkDomainDns, expectedRecords } from "../../../accounts/domain-dns.js";
+import { CLAIM_TTL_HOURS } from "../../../accounts/domain-claims.js";
 import { listRecipients } from "../../../accounts/recipients.js";
 import { nowSeconds } from "../../../db-errors.js";
 import { setFlash } from "../../cookies.js";
@@ -55,7 +56,7 @@ async function listPage(c: Context<WebEnv>, form: { values?: FormValues; errors?
   return render(c, "Custom domains", body, { status: form.errors ? 422 : 200 });
 }
 
-async function domainPage(c: Context<WebEnv>, id: string, checks?: RecordCheck[]) {
+async function domainPage(c: Context<WebEnv>, id: string, checks?: RecordCheck[], taken = false) {
   const user = currentUser(c);
   const { db, config } = c.var;
   const [{ domain: d, aliasCount }, recipients] = await Promise.all([getDomain(db, user.id, id), listRecipients(db, user.id, { verified: true })]);
@@ -65,6 +66,9 @@ async function domainPage(c: Context<WebEnv>, id: string, checks?: RecordCheck[]
     <>
       <h1>{d.domain}</h1>
       <p><a href="/domains">All domains</a> · {d.verifiedAt ? <span class="badge ok">Verified: receiving mail</span> : <span class="badge off">Not verified yet</span>} · {aliasCount} aliases</p>
+      {taken ? <p class="flash error" role="alert">Another account verified {d.domain} first: it receives that domain's mail now. This claim cannot be verified any more; delete it.</p> : null}
+      {d.verifiedAt ? null : <p class="hint">Until its records check out, this domain is only your claim: it receives nothing, other accounts may claim it too (the first to verify gets it),
+        and it is removed {CLAIM_TTL_HOURS} hours after you added it.</p>}
       <section class="card" aria-labelledby="dns">
         <h2 id="dns">DNS records to publish</h2>
         <p>Add these at your DNS provider, then check. Ownership and both MX records make the domain receive mail; SPF, DKIM and DMARC let
@@ -125,8 +129,8 @@ export const domainRoutes = userRouter()
   .get("/:id", (c) => domainPage(c, c.req.param("id")))
   .post("/:id/check", async (c) => {
     const id = c.req.param("id");
-    const { checks } = await checkDomainDns(c.var.db, currentUser(c).id, id, c.var.config, nowSeconds());
-    return domainPage(c, id, checks);
+    const { checks, taken } = await checkDomainDns(c.var.db, currentUser(c).id, id, c.var.config, nowSeconds());
+    return domainPage(c, id, checks, taken);
   })
   .post("/:id/active", (c) => flag(c, "active", "Receiving"))
   .post("/:id/catch-all", (c) => flag(c, "catchAll", "Catch-all"))

@@ -28,6 +28,8 @@ export interface StackOptions {
   ports: { worker: number; mx1: number; mx2: number; sink: number; simulator: number };
   sharedDomain: string;
   demo: { username: string; recipient: string; password: string } | null;
+  /** Extra Worker settings (e.g. a higher API rate limit for the benchmark). */
+  workerEnv?: Record<string, string>;
   /** Extra environment for both bridges (e.g. a scaled-down RETRY_SCHEDULE in tests). */
   bridgeEnv?: Record<string, string>;
   /** Records added to the dev DNS zone (scripts/stack/dev-zone.ts). */
@@ -44,6 +46,8 @@ export interface Stack {
   databaseUrl: string;
   worker: LocalWorker;
   bridges: Record<"mx1" | "mx2", BridgeProcess>;
+  /** The stack's database (mysql:// URL), for seeding in benchmarks and checks in tests. */
+  mysqlUrl: string;
   /** Tests set `respond` to make the sink refuse or defer (e.g. 451 while a bridge is killed). */
   sinkControl: { respond: SinkOptions["respond"] };
   /**
@@ -55,6 +59,15 @@ export interface Stack {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The local stack's APP_URL for a Worker on `port`: a host name, not 127.0.0.1, because WebAuthn refuses
+ * IP addresses as relying-party ids (passkeys); browsers resolve `localhost` to the loopback interface
+ * the Worker listens on.
+ */
+export function devAppUrl(port: number): string {
+  return `http://localhost:${port}`;
 }
 
 /** A free TCP port on 127.0.0.1 (bridges are child processes and need a fixed one). */
@@ -99,11 +112,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const secrets = { mx1: secret(), mx2: secret(), admin: secret() };
     // The port is chosen before the Worker starts: APP_URL (links in the mail it sends) must name it.
     const workerPort = opts.ports.worker || await freePort();
+    const appUrl = devAppUrl(workerPort);
     const workerVars = {
       DATABASE_URL: sim.url,
       BRIDGE_SECRETS: `mx1=${secrets.mx1},mx2=${secrets.mx2}`,
       ADMIN_SECRET: secrets.admin,
-      APP_URL: `http://127.0.0.1:${workerPort}`,
+      APP_URL: appUrl,
+      ...opts.workerEnv,
     };
     let worker = await startLocalWorker(workerVars, workerPort);
     cleanups.push(() => worker.stop());
@@ -139,6 +154,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const info: StackInfo = {
       workerUrl: worker.url,
+      appUrl,
       adminSecret: secrets.admin,
       dkimSelector: "veilmail",
       dkimKeyFile,
@@ -151,7 +167,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const demo = opts.demo ? await seedDemo(admin, { ...opts.demo, sharedDomain: opts.sharedDomain }) : null;
 
     return {
-      info, admin, demo, bridges, sinkControl, databaseUrl: sim.url,
+      info, admin, demo, bridges, sinkControl, mysqlUrl, databaseUrl: sim.url,
       get worker() { return worker; },
       async restartBridge(name, env = {}) {
         await bridges[name].stop();

@@ -88,11 +88,38 @@ export async function mailsTo(db: Db, to: string, category?: string): Promise<(t
   return db.select().from(mailOutbox).where(where).orderBy(desc(mailOutbox.createdAt));
 }
 
+/**
+ * Waits (up to `timeoutMs`) until the outbox holds `count` mails to `to` of `category`, for mail the
+ * Worker queues after answering (password resets run in `waitUntil`).
+ * @returns those mails, newest first
+ */
+export async function waitForMails(db: Db, to: string, category: string, count = 1, timeoutMs = 10_000): Promise<(typeof mailOutbox.$inferSelect)[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await mailsTo(db, to, category);
+    if (found.length >= count || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The path and query of the first link in a mail text whose path starts with `path` (e.g. `/recipients/verify`). */
 export function linkIn(text: string, path: string): string {
   const m = new RegExp(`https?://[^/\\s]+(${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\S*)`).exec(text);
   if (!m) throw new Error(`no link to ${path} in:\n${text}`);
   return m[1]!;
+}
+
+/**
+ * Opens a recipient verification link as a person does: the GET shows a confirmation (and changes
+ * nothing), the button POSTs the token.
+ * @returns the answer to the POST
+ */
+export async function openVerificationLink(client: WebClient, link: string): Promise<WebResponse> {
+  const page = await client.get(link);
+  if (page.status !== 200) return page;
+  const token = /name="token" value="([^"]*)"/.exec(page.html)?.[1];
+  if (!token) return page;
+  return client.post("/recipients/verify", { token: token.replace(/&amp;/g, "&") });
 }
 
 /** Text of the page without tags (for assertions on what a user reads). */
@@ -118,7 +145,7 @@ export async function signedInUser(baseUrl: string, db: Db, username: string, pa
   const res = await client.submit("/signup", { username, email, password, password_confirmation: password });
   if (res.status !== 303) throw new Error(`sign-up of ${username} answered ${res.status}: ${textOf(res.html).slice(0, 300)}`);
   const [mail] = await mailsTo(db, email, "verification");
-  const verified = await client.get(linkIn(mail!.textBody, "/recipients/verify?token="));
+  const verified = await openVerificationLink(client, linkIn(mail!.textBody, "/recipients/verify?token="));
   if (verified.status !== 200) throw new Error(`verification of ${email} answered ${verified.status}`);
   const [row] = await db.select({ userId: usernames.userId }).from(usernames).where(eq(usernames.username, username));
   if (plan) await db.update(users).set({ plan }).where(eq(users.id, row!.userId!));

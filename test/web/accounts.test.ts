@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recipients, sessions, usernames, users } from "../../db/schema/index.js";
 import { type TestWorker, startTestWorker } from "../helpers/worker.js";
-import { WebClient, linkIn, mailsTo, textOf } from "../helpers/web.js";
+import { WebClient, linkIn, mailsTo, openVerificationLink, textOf, waitForMails } from "../helpers/web.js";
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -18,6 +18,12 @@ afterAll(async () => { await w?.close(); });
 
 const signUp = async (client: WebClient, username: string, email: string, password = "correct horse 1") =>
   client.submit("/signup", { username, email, password, password_confirmation: password });
+/** Signs up and opens the verification link (e-mail login and reset name verified addresses only). */
+const signUpVerified = async (client: WebClient, username: string, email: string, password: string) => {
+  await signUp(client, username, email, password);
+  const [mail] = await mailsTo(w.db, email, "verification");
+  expect((await openVerificationLink(client, linkIn(mail!.textBody, "/recipients/verify?token="))).status).toBe(200);
+};
 
 describe("landing page", () => {
   it("shows the plans from the database, links sign-up and the status page, carries a newsletter form with a CSRF token, and strict headers", async () => {
@@ -59,7 +65,13 @@ describe("sign-up", () => {
 
     const [mail] = await mailsTo(w.db, "alice@mailbox.example", "verification");
     const link = linkIn(mail!.textBody, "/recipients/verify?token=");
-    const verified = await client.get(link);
+    // A GET (what a mail scanner fetching the link does) only asks, from anyone, signed in or not.
+    const asked = await new WebClient(w.url).get(link);
+    expect(asked.status).toBe(200);
+    expect(textOf(asked.html)).toContain("Verify alice@mailbox.example");
+    expect(asked.html).toMatch(/<form method="post" action="\/recipients\/verify">/);
+    expect((await w.db.select().from(recipients).where(eq(recipients.id, recipient!.id)))[0]!.emailVerifiedAt).toBeNull();
+    const verified = await openVerificationLink(client, link);
     expect(verified.status).toBe(200);
     expect(textOf(verified.html)).toContain("alice@mailbox.example is verified");
     const [after] = await w.db.select().from(recipients).where(eq(recipients.id, recipient!.id));
@@ -74,6 +86,10 @@ describe("sign-up", () => {
     const link = linkIn(mail!.textBody, "/recipients/verify?token=");
     const res = await client.get(`${link.slice(0, -2)}xx`);
     expect(res.status).toBe(400);
+    const token = decodeURIComponent(link.slice(link.indexOf("token=") + 6));
+    await client.get(link);
+    expect((await client.post("/recipients/verify", { token: `${token.slice(0, -2)}xx` })).status).toBe(400);
+    expect((await client.post("/recipients/verify", { token, _csrf: null })).status).toBe(403);
     const [row] = await w.db.select().from(recipients).where(eq(recipients.email, "tamper@mailbox.example"));
     expect(row!.emailVerifiedAt).toBeNull();
   });
@@ -115,7 +131,7 @@ describe("sign-up", () => {
 });
 
 describe("login and logout", () => {
-  beforeAll(async () => { await signUp(new WebClient(w.url), "carol", "carol@mailbox.example", "carol-password-1"); });
+  beforeAll(async () => { await signUpVerified(new WebClient(w.url), "carol", "carol@mailbox.example", "carol-password-1"); });
 
   it("logs in by username or by e-mail, and makes a new session each time (rotation)", async () => {
     const client = new WebClient(w.url);
@@ -185,12 +201,13 @@ describe("login and logout", () => {
 describe("password reset", () => {
   it("mails a one-hour link that sets a new password once, ends the sessions, and answers the same for unknown logins", async () => {
     const client = new WebClient(w.url);
-    await signUp(client, "dave", "dave@mailbox.example", "dave-password-1");
+    await signUpVerified(client, "dave", "dave@mailbox.example", "dave-password-1");
     const forgot = await new WebClient(w.url).submit("/password/forgot", { login: "dave@mailbox.example" });
     const unknown = await new WebClient(w.url).submit("/password/forgot", { login: "nobody-here" });
     expect(forgot.status).toBe(200);
     expect(textOf(unknown.html)).toBe(textOf(forgot.html).replace(/value="[^"]*"/g, ""));
-    const [mail] = await mailsTo(w.db, "dave@mailbox.example", "password_reset");
+    const [mail] = await waitForMails(w.db, "dave@mailbox.example", "password_reset");
+    expect(mail!.textBody).toContain('account "dave"');
     const link = linkIn(mail!.textBody, "/password/reset?token=");
     const browser = new WebClient(w.url);
     expect((await browser.submit(link, { token: decodeURIComponent(link.split("token=")[1]!), password: "short", password_confirmation: "short" }, "/password/reset")).status).toBe(422);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domains, failedDeliveries, mailOutbox, recipients, usernames, users } from "../../db/schema/index.js";
 import { type FakeDoh, startFakeDoh } from "../helpers/fake-doh.js";
 import { type TestWorker, startTestWorker } from "../helpers/worker.js";
-import { type WebUser, linkIn, mailsTo, signedInUser, textOf } from "../helpers/web.js";
+import { type WebUser, linkIn, mailsTo, openVerificationLink, signedInUser, textOf } from "../helpers/web.js";
 
 let w: TestWorker;
 let doh: FakeDoh;
@@ -42,7 +42,7 @@ describe("recipients", () => {
     const early = await eve.client.post(`/recipients/${row.id}/default`);
     expect(early.status).toBe(303);
     expect(textOf((await eve.client.get("/recipients")).html)).toContain("Only a verified recipient can be the default.");
-    expect((await eve.client.get(linkIn(sent[0]!.textBody, "/recipients/verify?token="))).status).toBe(200);
+    expect((await openVerificationLink(eve.client, linkIn(sent[0]!.textBody, "/recipients/verify?token="))).status).toBe(200);
     await eve.client.get("/recipients");
     await eve.client.post(`/recipients/${row.id}/default`);
     expect((await w.db.select().from(users).where(eq(users.id, eve.userId)))[0]!.defaultRecipientId).toBe(row.id);

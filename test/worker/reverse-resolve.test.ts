@@ -136,7 +136,10 @@ describe("VERP return paths", () => {
 
 describe("forwarding loops", () => {
   it("an alias whose only recipient is one of our own addresses is discarded as a loop", async () => {
-    await admin("users", { username: "loopy", recipient: "back@jane.share.test" });
+    // No one can add such a recipient any more (worker/accounts/recipient-address.ts); one made before
+    // a domain became ours, or before that rule, still exists: stored directly here.
+    const loopy = await admin<{ recipientId: string }>("users", { username: "loopy", recipient: "loopy@mailbox.example" });
+    await w.db.update(recipients).set({ email: "back@jane.share.test" }).where(eq(recipients.id, loopy.recipientId));
     expect(await resolve("x@loopy.share.test", "a@b.example")).toMatchObject({ action: "discard", reason: "loop", reply: { code: 250 } });
   });
 

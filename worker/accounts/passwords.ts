@@ -6,13 +6,15 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { recipients, users } from "../../db/schema/index.js";
+import { recipients, usernames, users } from "../../db/schema/index.js";
 import { sha256Hex } from "../../common/signature.js";
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { deleteOtherSessions } from "../auth/sessions.js";
 import { readLink, signLink } from "../auth/signed-links.js";
 import { ApiError } from "../errors.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { accountsForLogin } from "./login.js";
+import { hitRateLimit } from "./rate-limits.js";
 import type { MailContext } from "./recipients.js";
 
 /** Reset links are valid for an hour. */
@@ -43,13 +45,31 @@ export async function changePassword(db: Db, userId: string, input: { current: s
   await deleteOtherSessions(db, userId, keepSessionId);
 }
 
+/** Reset links one account may be sent per hour, and reset requests one IP may make per hour. */
+export const RESET_LIMITS = { perAccount: 3, perIp: 10 } as const;
+
 /**
- * Mails a reset link to the account's address (its default recipient), whether or not that is verified:
- * it is the address the account was made with.
+ * A reset request from the forgot-password form (`login`: a username, or an address that names the
+ * accounts whose verified default recipient it is: ./login.ts `accountsForLogin`). Within
+ * {@link RESET_LIMITS}, mails each such account a link. The caller answers the same whatever happens
+ * here, and runs it after answering (so the answer's timing tells nothing either).
+ * @param ip the client's address, or null when unknown
+ */
+export async function requestPasswordResets(db: Db, login: string, ip: string | null, now: Date, mail: MailContext): Promise<void> {
+  if (ip && !(await hitRateLimit(db, `reset-ip:${ip}`, RESET_LIMITS.perIp, 3600, now)).allowed) return;
+  for (const { userId } of await accountsForLogin(db, login)) {
+    if ((await hitRateLimit(db, `reset-user:${userId}`, RESET_LIMITS.perAccount, 3600, now)).allowed) await sendPasswordReset(db, userId, now, mail);
+  }
+}
+
+/**
+ * Mails a reset link to the account's address (its default recipient), naming the account's username
+ * (one address may belong to several accounts).
  */
 export async function sendPasswordReset(db: Db, userId: string, now: Date, mail: MailContext): Promise<void> {
-  const [row] = await db.select({ hash: users.passwordHash, email: recipients.email }).from(users)
+  const [row] = await db.select({ hash: users.passwordHash, email: recipients.email, username: usernames.username }).from(users)
     .innerJoin(recipients, eq(recipients.id, users.defaultRecipientId))
+    .leftJoin(usernames, eq(usernames.id, users.defaultUsernameId))
     .where(and(eq(users.id, userId), isNull(users.deletedAt))).limit(1);
   if (!row) return;
   const token = await signLink(mail.appSecret, { purpose: "reset-password", subject: userId, binding: await fingerprint(row.hash) }, RESET_TTL_SECONDS, now);
@@ -57,7 +77,7 @@ export async function sendPasswordReset(db: Db, userId: string, now: Date, mail:
   await enqueueMail(db, {
     to: row.email,
     subject: `Reset your ${mail.appName} password`,
-    text: `Someone (hopefully you) asked to reset the password of your ${mail.appName} account.\n\n`
+    text: `Someone (hopefully you) asked to reset the password of your ${mail.appName} account${row.username ? ` "${row.username}"` : ""}.\n\n`
       + `Choose a new password within the hour here:\n\n${link}\n\n`
       + "If you did not ask for this, ignore this message: your password stays as it is.\n",
     category: "password_reset", userId,

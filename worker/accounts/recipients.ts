@@ -33,7 +33,10 @@ export interface MailContext {
   appSecret: string;
 }
 
-/** The dashboard path that verifies a recipient: `GET <appUrl>/recipients/verify?token=<token>`. */
+/**
+ * The dashboard path of a recipient's verification link: `GET <appUrl>/recipients/verify?token=<token>`
+ * shows a confirmation, whose button POSTs the token (worker/web/pages/recipient-verify.tsx).
+ */
 export const VERIFY_PATH = "/recipients/verify";
 
 /**
@@ -107,15 +110,29 @@ export async function resendVerification(db: Db, userId: string, id: string, now
 }
 
 /**
+ * The recipient a verification link names, without changing anything (the confirmation page's GET).
+ * @returns its address and whether it is verified already, or null as {@link verifyRecipient}
+ */
+export async function peekRecipientLink(db: Db, token: string, now: Date, appSecret: string): Promise<{ email: string; verified: boolean } | null> {
+  const row = await recipientOfLink(db, token, now, appSecret);
+  return row ? { email: row.email, verified: row.emailVerifiedAt !== null } : null;
+}
+
+async function recipientOfLink(db: Db, token: string, now: Date, appSecret: string): Promise<RecipientRow | null> {
+  const claims = await readLink(appSecret, token, "verify-recipient", now);
+  if (!claims) return null;
+  const [row] = await db.select().from(recipients).where(eq(recipients.id, claims.subject)).limit(1);
+  return row && row.email === claims.binding ? row : null;
+}
+
+/**
  * Verifies the recipient a link names (no login needed: the signed token is the proof).
  * @returns the recipient's id and address, or null when the token is invalid, expired, or for an
  *   address the recipient no longer has
  */
 export async function verifyRecipient(db: Db, token: string, now: Date, appSecret: string): Promise<{ id: string; email: string; userId: string } | null> {
-  const claims = await readLink(appSecret, token, "verify-recipient", now);
-  if (!claims) return null;
-  const [row] = await db.select().from(recipients).where(eq(recipients.id, claims.subject)).limit(1);
-  if (!row || row.email !== claims.binding) return null;
+  const row = await recipientOfLink(db, token, now, appSecret);
+  if (!row) return null;
   if (!row.emailVerifiedAt) await db.update(recipients).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(recipients.id, row.id));
   return { id: row.id, email: row.email, userId: row.userId };
 }

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { apiTokens, users } from "../../db/schema/index.js";
+import { apiTokens, recipients, users } from "../../db/schema/index.js";
 import { newApiToken } from "../auth/tokens.js";
 import { sha256Hex } from "../../common/signature.js";
 import { ApiError } from "../errors.js";
@@ -34,20 +34,23 @@ export interface AuthenticatedToken {
   expiresAt: Date | null;
   /** True when `last_used_at` is older than {@link TOKEN_TOUCH_INTERVAL_SECONDS}: call {@link touchApiToken}. */
   stale: boolean;
+  /** Whether the account's default recipient (its own address) is verified; the API serves only those. */
+  verified: boolean;
 }
 
 /**
- * Finds the live token whose hash matches `token` (one indexed read). Expired tokens, revoked
- * (deleted) tokens and tokens of deleted accounts are refused alike.
+ * Finds the live token whose hash matches `token` (one indexed read, with the owner's verification).
+ * Expired tokens, revoked (deleted) tokens and tokens of deleted accounts are refused alike.
  * @returns null when the token is not valid now
  */
 export async function authenticateApiToken(db: Db, token: string, now: Date): Promise<AuthenticatedToken | null> {
   if (token.length < 20 || token.length > 200) return null;
   const hash = await sha256Hex(token);
   const [row] = await db
-    .select({ token: apiTokens, userDeletedAt: users.deletedAt })
+    .select({ token: apiTokens, userDeletedAt: users.deletedAt, verifiedAt: recipients.emailVerifiedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(recipients, eq(recipients.id, users.defaultRecipientId))
     .where(eq(apiTokens.tokenHash, hash))
     .limit(1);
   if (!row || row.userDeletedAt) return null;
@@ -57,6 +60,7 @@ export async function authenticateApiToken(db: Db, token: string, now: Date): Pr
   return {
     tokenId: t.id, userId: t.userId, name: t.name, createdAt: t.createdAt, expiresAt: t.expiresAt,
     stale: !t.lastUsedAt || t.lastUsedAt.getTime() < staleBefore,
+    verified: row.verifiedAt !== null,
   };
 }
 

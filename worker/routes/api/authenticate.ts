@@ -5,15 +5,21 @@
  * The token comes in `Authorization: Bearer <token>` (addy.io clients, Bitwarden) or in
  * `Authentication: <token>` (SimpleLogin clients); both work on every route. A missing, unknown,
  * expired or revoked token, or one whose account is deleted, is 401 (`Unauthenticated.`), never a
- * redirect. Each request then counts against the token's per-minute limit (429 with `Retry-After`);
+ * redirect. A valid token of an account whose own address (its default recipient) is not verified is
+ * 403 ({@link UNVERIFIED}): an account nobody has proved a mailbox for gets no API. Each request then
+ * counts against the token's per-minute limit (429 with `Retry-After`);
  * `X-RateLimit-Limit` / `X-RateLimit-Remaining` tell the client where it stands, as Laravel does.
  */
 import type { Context } from "hono";
 import { authenticateApiToken, touchApiToken } from "../../accounts/tokens.js";
 import { hitRateLimit } from "../../accounts/rate-limits.js";
+import { runAfterResponse } from "../../background.js";
 import { nowSeconds } from "../../db-errors.js";
 import { ApiError } from "../../errors.js";
 import type { ApiCaller, AppEnv } from "../../types.js";
+
+/** The answer to a valid token of an account that has not verified its e-mail address (403). */
+export const UNVERIFIED = "Your email address is not verified. Open the link we sent to it (the dashboard's Recipients page sends a new one), then use the API.";
 
 /** The token a request carries, from either header; null when there is none. */
 export function tokenOf(c: Context): string | null {
@@ -28,7 +34,7 @@ export function tokenOf(c: Context): string | null {
 
 /**
  * Authenticates the request and counts it; sets `c.var.apiCaller`.
- * @throws ApiError UNAUTHORIZED; RATE_LIMITED past `apiRateLimitPerMinute`
+ * @throws ApiError UNAUTHORIZED; FORBIDDEN (account not verified); RATE_LIMITED past `apiRateLimitPerMinute`
  */
 export async function authenticate(c: Context<AppEnv>): Promise<ApiCaller> {
   const token = tokenOf(c);
@@ -36,6 +42,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<ApiCaller> {
   const now = nowSeconds();
   const auth = await authenticateApiToken(c.var.db, token, now);
   if (!auth) throw new ApiError("UNAUTHORIZED", "Unauthenticated.");
+  if (!auth.verified) throw new ApiError("FORBIDDEN", UNVERIFIED);
   const limit = c.var.config.apiRateLimitPerMinute;
   const state = await hitRateLimit(c.var.db, `api:${auth.tokenId}`, limit, 60, now);
   c.header("X-RateLimit-Limit", String(limit));
@@ -43,18 +50,8 @@ export async function authenticate(c: Context<AppEnv>): Promise<ApiCaller> {
   if (!state.allowed) {
     throw new ApiError("RATE_LIMITED", "Too Many Attempts.", undefined, { headers: { "Retry-After": String(state.retryAfter) } });
   }
-  if (auth.stale) runAfterResponse(c, touchApiToken(c.var.db, auth.tokenId, now));
+  if (auth.stale) runAfterResponse(c, touchApiToken(c.var.db, auth.tokenId, now), "token touch");
   const caller = { userId: auth.userId, tokenId: auth.tokenId };
   c.set("apiCaller", caller);
   return caller;
-}
-
-/** Lets `work` finish after the response is sent (waitUntil); awaited where there is no execution context. */
-function runAfterResponse(c: Context, work: Promise<unknown>): void {
-  const safe = work.catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "token touch failed", error: String(err) })));
-  try {
-    c.executionCtx.waitUntil(safe);
-  } catch {
-    void safe;
-  }
 }

@@ -1,12 +1,13 @@
 /**
  * `/password/forgot` (ask for a reset link) and `/password/reset` (set a new password with it). The
- * forgot form answers the same whether or not an account matched, so it cannot be used to find
- * accounts; links are limited to 3 per account and 10 per IP per hour.
+ * forgot form answers the same page, in the same time, whether or not an account matched: the lookup
+ * and the mail run after the answer (waitUntil), so it cannot be used to find accounts. An address
+ * names only accounts that verified it (../../accounts/login.ts); links are limited to 3 per account and
+ * 10 requests per IP per hour.
  */
 import { z } from "zod";
-import { accountsForLogin } from "../../accounts/login.js";
-import { PASSWORD_RULE, checkResetToken, resetPassword, sendPasswordReset } from "../../accounts/passwords.js";
-import { hitRateLimit } from "../../accounts/rate-limits.js";
+import { PASSWORD_RULE, checkResetToken, requestPasswordResets, resetPassword } from "../../accounts/passwords.js";
+import { runAfterResponse } from "../../background.js";
 import { nowSeconds } from "../../db-errors.js";
 import { setFlash } from "../cookies.js";
 import { type FieldErrors, readForm } from "../forms.js";
@@ -59,14 +60,8 @@ export const passwordRoutes = webRouter()
   .post("/forgot", async (c) => {
     const form = await readForm(c, z.object({ login: z.string().trim().min(1, "Enter your username or e-mail address.").max(254) }));
     if (!form.ok) return render(c, "Reset your password", <ForgotPage csrf={c.var.csrfToken} errors={form.errors} />, { status: 422 });
-    const { db } = c.var;
-    const now = nowSeconds();
-    const ip = clientIp(c);
-    if (!ip || (await hitRateLimit(db, `reset-ip:${ip}`, 10, 3600, now)).allowed) {
-      for (const { userId } of await accountsForLogin(db, form.data.login)) {
-        if ((await hitRateLimit(db, `reset-user:${userId}`, 3, 3600, now)).allowed) await sendPasswordReset(db, userId, now, mailContext(c));
-      }
-    }
+    // Looked up and mailed after the answer: known and unknown logins get the same page in the same time.
+    runAfterResponse(c, requestPasswordResets(c.var.db, form.data.login, clientIp(c), nowSeconds(), mailContext(c)), "password reset request");
     return render(c, "Reset your password", <ForgotPage csrf={c.var.csrfToken} sent />);
   })
   .get("/reset", async (c) => {

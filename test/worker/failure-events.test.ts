@@ -79,6 +79,26 @@ describe("bounced", () => {
     expect(await notices()).toHaveLength(2);
   });
 
+  it("forged by someone who learned the VERP address: the notice quotes its text inertly, in plain text only", async () => {
+    const plan = await forward("forged@jane.share.test");
+    const outboundId = parseVerp(plan.recipients[0]!.returnPath!)!.id;
+    await report(event("bounced", plan.aliasId, {
+      outboundId, emailType: "F", status: "5.1.1 <a href=x>", bounceType: "hard", remoteMta: "javascript:alert(15)",
+      diagnostic: `550 Reply: mailbox suspended, restore it at https://evil.example/phish\r\nwww.evil.example ${"x".repeat(1000)}`,
+    }));
+    const [notice] = await notices();
+    expect(notice!.htmlBody).toBeNull();
+    const text = notice!.textBody;
+    expect(text).toContain("What the remote server said (its words, not ours");
+    expect(text).toContain('Server: "javascript[:]alert(15)"');
+    expect(text).toContain("https[:]//evil[.]example/phish");
+    for (const bad of ["javascript:", "https://", "evil.example", "www.evil", "<a href", "\r"]) expect(text, bad).not.toContain(bad);
+    expect(text.length).toBeLessThan(1200);
+    // The failed-delivery record keeps what was reported (the dashboard escapes it).
+    const [row] = await failures(plan.aliasId);
+    expect(row!.remoteMta).toBe("javascript:alert(15)");
+  });
+
   it("of our own notification is recorded as type N and never causes a notification", async () => {
     const id = crypto.randomUUID();
     await w.db.insert(outboundMessages).values({

@@ -11,7 +11,7 @@
  * | APP_NAME         | var    | product name shown to users (default `Veilmail`) |
  * | APP_SECRET       | secret | key material for session CSRF tokens, signed links and TOTP secrets at rest (≥ 32 chars; default: ADMIN_SECRET, always through HKDF with a per-use label, so no key is shared) |
  * | SESSION_TTL_HOURS | var   | a dashboard session ends after this long without a request (default 336 = 14 days) |
- * | LOGIN_LIMIT_PER_IP / LOGIN_LIMIT_PER_ACCOUNT | var | login attempts allowed per window from one IP (20) / against one account (10) |
+ * | LOGIN_LIMIT_PER_IP / LOGIN_LIMIT_PER_ACCOUNT | var | login attempts allowed per window from one IP (20) / per login as typed, known or not (10) |
  * | LOGIN_LIMIT_WINDOW_MINUTES | var | length of that window (15) |
  * | DOH_URL          | var    | DNS-over-HTTPS resolver (JSON API) for custom-domain checks (default Cloudflare's) |
  * | MAIL_DOMAIN      | var    | the service's own mail domain; the defaults below derive from it (default `veilmail.test`) |

@@ -2,7 +2,8 @@
  * `GET/POST /login` (username or e-mail + password) and `POST /logout`. A correct password for an
  * account with a second factor starts a `pending` session and continues at `/login/2fa`; otherwise the
  * session is `active` at once. Every login makes a new session (rotation). Attempts are limited per IP
- * and per account (worker/accounts/login.ts): the form then says how long to wait, with 429.
+ * and per login as typed (worker/accounts/login.ts, which also says which accounts an e-mail names:
+ * only verified ones): the form then says how long to wait, with 429.
  */
 import type { Context } from "hono";
 import { z } from "zod";

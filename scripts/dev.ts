@@ -1,6 +1,7 @@
 /**
  * `npm run dev`: the whole service locally (see scripts/stack/stack.ts), with the README's ports:
- * Worker http://127.0.0.1:8787, mx1 127.0.0.1:2525, mx2 127.0.0.1:2526, sink 127.0.0.1:2600 writing
+ * Worker http://localhost:8787 (APP_URL; its internal API at http://127.0.0.1:8787), mx1 127.0.0.1:2525,
+ * mx2 127.0.0.1:2526, sink 127.0.0.1:2600 writing
  * `.data/outbox/<id>.eml` + `<id>.json`, simulator 127.0.0.1:3900. Seeds a demo account, prints what
  * to send where, restarts a bridge that dies, and stops everything it started on Ctrl-C.
  *
@@ -10,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { devBanner } from "./stack/banner.js";
 import { DATA_DIR, ROOT, STACK_FILE } from "./stack/files.js";
 import { type Stack, startStack } from "./stack/stack.js";
 
@@ -51,24 +53,7 @@ async function main(): Promise<void> {
   writeFileSync(STACK_FILE, JSON.stringify(stack.info, null, 2), { mode: 0o600 });
   chmodSync(STACK_FILE, 0o600);
   process.on("exit", () => rmSync(STACK_FILE, { force: true }));
-  const demo = stack.demo!;
-  const mx1 = stack.info.mx[0]!.port;
-  say(`
-Veilmail is running (database ${dbName}).
-  Worker (dashboard, API, internal API)  ${stack.info.workerUrl}
-  MX bridges                             mx1 127.0.0.1:${mx1} (primary), mx2 127.0.0.1:${stack.info.mx[1]!.port} (backup)
-  Development sink                       127.0.0.1:${stack.info.sinkPort} → ${stack.info.outboxDir}/<id>.eml
-  Demo account                           ${demo.username} (recipient ${demo.recipient}, password ${demo.password}, plan ${demo.plan})
-  Shared domains                         ${demo.sharedDomain} (all plans), ${demo.paidDomain} (paid plans only; also ${demo.username}.${demo.paidDomain})
-
-Send a first message (any local part works: the username's catch-all creates the alias):
-  swaks --server 127.0.0.1:${mx1} --from alice@sender.example --to ${demo.sampleAlias} --header "Subject: hello"
-
-Then look in ${stack.info.outboxDir}/ for the forwarded, DKIM-signed message. Reply through its Reply-To
-(the dev DNS zone lets ${demo.recipient} pass SPF and DMARC from this machine):
-  swaks --server 127.0.0.1:2525 --from ${demo.recipient} --to hello+alice=sender.example@${demo.username}.${demo.sharedDomain} --header "Subject: Re: hello"
-Operator commands: npm run admin -- help     Stop: Ctrl-C
-`);
+  say(devBanner(stack.info, stack.demo!, dbName));
   let stopping = false;
   supervise(stack, () => stopping);
   const stop = async () => {

@@ -1,7 +1,7 @@
 /**
  * The Worker's Hono app: middleware order, error handling and the mounted feature routers.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { getPath } from "hono/utils/url";
 import { ApiError, handleError } from "./errors.js";
 import { internalAuth } from "./middleware/internal-auth.js";
@@ -16,6 +16,7 @@ import { reverseAliasRoutes } from "./routes/internal/reverse-aliases.js";
 import { createApiApp } from "./routes/api/index.js";
 import type { AppEnv } from "./types.js";
 import { statusRoutes } from "./status/routes.js";
+import { isMachinePath, notFoundPage } from "./web/fallback.js";
 import { mountWeb } from "./web/mount.js";
 
 /**
@@ -27,11 +28,20 @@ function apiTolerantPath(request: Request): string {
   return /^\/{2,}api(\/|$)/.test(path) ? path.replace(/^\/+/, "/") : path;
 }
 
+/** The request's ExecutionContext, when the runtime gave one (Hono's getter throws otherwise). */
+function executionContextOf(c: Context): Context["executionCtx"] | undefined {
+  try { return c.executionCtx; } catch { return undefined; }
+}
+
 /** Builds the app; one per isolate. */
 export function createApp() {
   const app = new Hono<AppEnv>({ getPath: apiTolerantPath });
   app.onError(handleError);
-  app.notFound(() => { throw new ApiError("NOT_FOUND", "no such route"); });
+  // Unknown addresses: JSON under /api and /internal, the dashboard's HTML 404 page elsewhere.
+  app.notFound((c) => {
+    if (isMachinePath(c.req.path)) throw new ApiError("NOT_FOUND", "no such route");
+    return notFoundPage.fetch(c.req.raw, c.env, executionContextOf(c));
+  });
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.use("/internal/*", services, internalAuth);
   app.route("/internal/v1", mailRoutes);

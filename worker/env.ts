@@ -28,7 +28,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a URL (PlanetScale or the local simulator)" }),
   BRIDGE_SECRETS: z.string().min(1, "BRIDGE_SECRETS is required: mx1=<secret>,mx2=<secret>"),
   ADMIN_SECRET: z.string().min(16, "ADMIN_SECRET must be at least 16 characters"),
-  APP_URL: z.string().url().default("http://127.0.0.1:8787"),
+  APP_URL: z.string().url().default("http://localhost:8787"),
   APP_NAME: z.string().default("Veilmail"),
   APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters").optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(336),

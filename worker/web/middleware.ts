@@ -23,7 +23,8 @@ import type { WebEnv } from "./types.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-const headers = secureHeaders({
+/** The dashboard's security headers (CSP, frame, referrer, nosniff …); also on its 404 page (./fallback.ts). */
+export const securityHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
     connectSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
@@ -73,4 +74,4 @@ async function formField(c: Context, name: string): Promise<string | undefined> 
 }
 
 /** Every dashboard middleware, in order. */
-export const webStack = [services, headers, sessionAndCsrf] as const;
+export const webStack = [services, securityHeaders, sessionAndCsrf] as const;

@@ -6,6 +6,7 @@
  * |---|---|
  * | `/` | landing page |
  * | `/assets` | stylesheet and scripts |
+ * | `/favicon.ico` | the site icon |
  * | `/signup`, `/login`, `/login/2fa`, `/logout`, `/password` | accounts |
  * | `/newsletter` | newsletter subscribe / confirm / unsubscribe |
  * | `/dashboard` | home: totals and the 7-day chart |
@@ -17,6 +18,7 @@ import type { Hono } from "hono";
 import { DEACTIVATE_PATH } from "../../common/internal-api.js";
 import type { AppEnv } from "../types.js";
 import { assetRoutes } from "./assets/routes.js";
+import { favicon } from "./fallback.js";
 import { aliasRoutes } from "./pages/aliases/edit.js";
 import { dashboardRoutes } from "./pages/dashboard.js";
 import { deactivateRoutes } from "./pages/deactivate.js";
@@ -40,6 +42,7 @@ import { usernameRoutes } from "./pages/things/usernames.js";
 /** Adds every dashboard router to `app`. */
 export function mountWeb(app: Hono<AppEnv>): void {
   app.route("/assets", assetRoutes);
+  app.get("/favicon.ico", () => favicon());
   app.route("/", landingRoutes);
   app.route("/signup", signupRoutes);
   app.route("/login/2fa", login2faRoutes);

@@ -5,7 +5,8 @@
  *
  * Middleware order: error style (so even a failing environment or an unknown route answers in the
  * caller's dialect) → CORS (preflight 204 before anything else; `Access-Control-Allow-Origin: *` on
- * every answer, errors included) → services (config, database). Token auth and the per-token limit run
+ * every answer, errors included) → `Cache-Control: no-store` on every answer but the public documents →
+ * services (config, database). Token auth and the per-token limit run
  * per route (define.ts), before the request is validated.
  */
 import { Hono } from "hono";
@@ -32,6 +33,9 @@ export const CORS_ALLOW_HEADERS = [
   "Authorization", "Authentication", "Content-Type", "Accept", "X-Requested-With", "X-Requested-From", "X-CSRF-TOKEN", "X-Sl-Allowcookies",
 ];
 
+/** The public documents under `/api` (the only answers that may be cached). */
+const PUBLIC_DOCUMENTS = new Set(["/api/openapi.json", "/api/docs"]);
+
 /** addy.io's routes (`/api/v1/*`, `/api/auth/*`) answer Laravel-style, the rest of `/api` SimpleLogin-style. */
 export function errorStyleFor(path: string): ErrorStyle {
   return path.startsWith("/api/v1/") || path.startsWith("/api/auth/") || path === "/api/v1" ? "addy" : "simplelogin";
@@ -48,6 +52,12 @@ export function createApiApp(): Hono<AppEnv> {
     origin: "*", allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], allowHeaders: CORS_ALLOW_HEADERS,
     exposeHeaders: ["X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"], maxAge: 86_400,
   }));
+  // Answers carry accounts' data and tokens: no cache may keep them (errors included). The OpenAPI
+  // document and its page are public and the same for everyone.
+  app.use("/api/*", async (c, next) => {
+    await next();
+    if (!PUBLIC_DOCUMENTS.has(c.req.path)) c.header("Cache-Control", "no-store");
+  });
   app.use("/api/*", services);
 
   const api = new ApiBuilder(app);

@@ -28,6 +28,8 @@ export interface StackOptions {
   ports: { worker: number; mx1: number; mx2: number; sink: number; simulator: number };
   sharedDomain: string;
   demo: { username: string; recipient: string; password: string } | null;
+  /** Extra Worker settings (e.g. a higher API rate limit for the benchmark). */
+  workerEnv?: Record<string, string>;
   /** Extra environment for both bridges (e.g. a scaled-down RETRY_SCHEDULE in tests). */
   bridgeEnv?: Record<string, string>;
   /** Records added to the dev DNS zone (scripts/stack/dev-zone.ts). */
@@ -44,6 +46,8 @@ export interface Stack {
   databaseUrl: string;
   worker: LocalWorker;
   bridges: Record<"mx1" | "mx2", BridgeProcess>;
+  /** The stack's database (mysql:// URL), for seeding in benchmarks and checks in tests. */
+  mysqlUrl: string;
   /** Tests set `respond` to make the sink refuse or defer (e.g. 451 while a bridge is killed). */
   sinkControl: { respond: SinkOptions["respond"] };
   /**
@@ -114,6 +118,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       BRIDGE_SECRETS: `mx1=${secrets.mx1},mx2=${secrets.mx2}`,
       ADMIN_SECRET: secrets.admin,
       APP_URL: appUrl,
+      ...opts.workerEnv,
     };
     let worker = await startLocalWorker(workerVars, workerPort);
     cleanups.push(() => worker.stop());
@@ -162,7 +167,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const demo = opts.demo ? await seedDemo(admin, { ...opts.demo, sharedDomain: opts.sharedDomain }) : null;
 
     return {
-      info, admin, demo, bridges, sinkControl, databaseUrl: sim.url,
+      info, admin, demo, bridges, sinkControl, mysqlUrl, databaseUrl: sim.url,
       get worker() { return worker; },
       async restartBridge(name, env = {}) {
         await bridges[name].stop();

@@ -10,6 +10,8 @@ export const newsletterSubscribers = mysqlTable("newsletter_subscribers", {
   unsubscribedAt: datetime("unsubscribed_at", { mode: "date" }),
   /** When the last confirmation mail was queued (at most one per 10 minutes per address). */
   confirmationSentAt: datetime("confirmation_sent_at", { mode: "date" }),
+  /** Set by the "block further requests" link of a confirmation mail: no confirmation mail is sent again. */
+  blockedAt: datetime("blocked_at", { mode: "date" }),
   createdAt: datetime("created_at", { mode: "date" }).notNull(),
   updatedAt: datetime("updated_at", { mode: "date" }).notNull(),
 }, (t) => [uniqueIndex("newsletter_subscribers_email_unique").on(t.email)]);

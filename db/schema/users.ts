@@ -68,6 +68,8 @@ export const recipients = mysqlTable("recipients", {
   userId: uuidRef("user_id").notNull(),
   email: varchar("email", { length: 254 }).notNull(),
   emailVerifiedAt: datetime("email_verified_at", { mode: "date" }),
+  /** When the last verification mail was queued (at most one per 10 minutes, worker/accounts/verification-mail.ts). */
+  verificationSentAt: datetime("verification_sent_at", { mode: "date" }),
   canReplySend: boolean("can_reply_send").notNull().default(true),
   shouldEncrypt: boolean("should_encrypt").notNull().default(false),
   fingerprint: varchar("fingerprint", { length: 64 }),

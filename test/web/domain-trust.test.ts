@@ -25,7 +25,7 @@ const tokens: Record<string, string> = {};
 const admin = <T = { userId: string }>(path: string, body: unknown) => w.call<T>(`/internal/v1/admin/${path}`, body, "admin");
 const resolve = async (rcptTo: string) => (await w.call<ResolveResponse>("/internal/v1/resolve", { mailFrom: "someone@sender.example", rcptTo, clientIp: "192.0.2.1" })).body;
 const api = async (who: string, method: string, path: string, body?: unknown, header: "bearer" | "simplelogin" = "bearer") => {
-  const auth = header === "bearer" ? { Authorization: `Bearer ${tokens[who]}` } : { Authentication: tokens[who]! };
+  const auth: Record<string, string> = header === "bearer" ? { Authorization: `Bearer ${tokens[who]}` } : { Authentication: tokens[who]! };
   const res = await fetch(`${w.url}${path}`, { method, headers: { ...auth, "Content-Type": "application/json", Accept: "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };

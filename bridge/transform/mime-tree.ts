@@ -97,7 +97,7 @@ function splitMultipart(body: Buffer, boundary: string): { preamble: Buffer; par
   for (let pos = 0; pos < body.length;) {
     const lf = body.indexOf(0x0a, pos);
     const end = lf < 0 ? body.length : lf + 1;
-    if (body.subarray(pos, pos + dash.length).equals(dash)) {
+    if (body[pos] === 0x2d && body[pos + 1] === 0x2d && body.subarray(pos, pos + dash.length).equals(dash)) {
       const rest = body.subarray(pos + dash.length, end).toString("latin1");
       const close = rest.startsWith("--");
       if (/^[ \t]*\r?\n?$/.test(close ? rest.slice(2) : rest)) lines.push({ start: pos, end, close });

@@ -34,6 +34,8 @@ describe("recipients", () => {
     const row = (await recipientRow("eve.work@office.example", eve.userId))!;
     expect(row.emailVerifiedAt).toBeNull();
     expect(await mailsTo(w.db, "eve.work@office.example", "verification")).toHaveLength(1);
+    // A resend is allowed 10 minutes after the last mail (worker/accounts/verification-mail.ts): as if they had passed.
+    await w.db.update(recipients).set({ verificationSentAt: new Date(Math.floor(Date.now() / 1000 - 660) * 1000) }).where(eq(recipients.id, row.id));
     await eve.client.get("/recipients");
     expect((await eve.client.post(`/recipients/${row.id}/resend`)).status).toBe(303);
     const sent = await mailsTo(w.db, "eve.work@office.example", "verification");

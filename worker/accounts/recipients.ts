@@ -12,8 +12,9 @@ import { isDuplicateKey } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { enqueueMail } from "../mail/outbox.js";
-import { withAccountLock } from "./account-lock.js";
+import { type Executor, withAccountLock } from "./account-lock.js";
 import { checkRecipientAddress } from "./recipient-address.js";
+import { claimResend, claimVerificationMail } from "./verification-mail.js";
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
@@ -67,9 +68,11 @@ export async function getRecipient(db: Db, userId: string, id: string, opts: { w
 }
 
 /**
- * Adds a recipient and queues its verification mail.
+ * Adds a recipient and queues its verification mail, in one transaction under the account's lock with
+ * the plan's count and the verification-mail limits (./verification-mail.ts).
  * @throws ApiError VALIDATION (`email`: see ./recipient-address.ts), CONFLICT
- *   (`email` already a recipient of this account), FORBIDDEN (the plan's recipient limit)
+ *   (`email` already a recipient of this account), FORBIDDEN (the plan's recipient limit),
+ *   RATE_LIMITED (verification mails to that address today, or from this account this hour)
  */
 export async function addRecipient(db: Db, userId: string, input: { email: string }, now: Date, mail: MailContext): Promise<RecipientView> {
   const email = await checkRecipientAddress(db, input.email);
@@ -77,17 +80,18 @@ export async function addRecipient(db: Db, userId: string, input: { email: strin
   try {
     await withAccountLock(db, userId, async (tx) => {
       await assertCanAdd(tx, userId, "recipients");
-      await tx.insert(recipients).values({ id, userId, email, createdAt: now, updatedAt: now });
+      await tx.insert(recipients).values({ id, userId, email, verificationSentAt: now, createdAt: now, updatedAt: now });
+      await claimVerificationMail(tx, userId, email, now);
+      await sendVerification(tx, userId, id, email, now, mail);
     });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError("CONFLICT", "The email has already been taken.", "email");
     throw err;
   }
-  await sendVerification(db, userId, id, email, now, mail);
   return { recipient: (await getRecipient(db, userId, id)).recipient, aliasCount: 0 };
 }
 
-async function sendVerification(db: Db, userId: string, id: string, email: string, now: Date, mail: MailContext): Promise<void> {
+async function sendVerification(db: Executor, userId: string, id: string, email: string, now: Date, mail: MailContext): Promise<void> {
   const token = await signLink(mail.appSecret, { purpose: "verify-recipient", subject: id, binding: email }, VERIFY_TTL_SECONDS, now);
   const link = `${mail.appUrl}${VERIFY_PATH}?token=${encodeURIComponent(token)}`;
   await enqueueMail(db, {
@@ -101,12 +105,17 @@ async function sendVerification(db: Db, userId: string, id: string, email: strin
 }
 
 /**
- * Sends the verification mail again. @throws ApiError NOT_FOUND; VALIDATION when already verified
+ * Sends the verification mail again, within the limits of ./verification-mail.ts (one per 10 minutes per
+ * recipient, a few a day per address, a few an hour per account).
+ * @throws ApiError NOT_FOUND; VALIDATION when already verified; RATE_LIMITED (429, Retry-After) past a limit
  */
 export async function resendVerification(db: Db, userId: string, id: string, now: Date, mail: MailContext): Promise<void> {
   const { recipient } = await getRecipient(db, userId, id);
   if (recipient.emailVerifiedAt) throw new ApiError("VALIDATION", "This recipient is already verified.", "recipient_id");
-  await sendVerification(db, userId, id, recipient.email, now, mail);
+  await withAccountLock(db, userId, async (tx) => {
+    const { email } = await claimResend(tx, userId, id, now);
+    await sendVerification(tx, userId, id, email, now, mail);
+  });
 }
 
 /**

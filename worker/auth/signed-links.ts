@@ -6,7 +6,7 @@
  */
 import { fromBase64Url, mac, toBase64Url, verifyMac } from "./keys.js";
 
-export type LinkPurpose = "verify-recipient" | "reset-password" | "newsletter-confirm" | "newsletter-unsubscribe" | "deactivate-alias";
+export type LinkPurpose = "verify-recipient" | "reset-password" | "newsletter-confirm" | "newsletter-unsubscribe" | "newsletter-block" | "deactivate-alias";
 
 /** What a valid token says. */
 export interface LinkClaims {

@@ -52,7 +52,7 @@ export function NewsletterForm({ csrf, errors, email }: { csrf: string; errors?:
 }
 
 /** The landing page's content. */
-export async function landingPage(c: Context<WebEnv>, newsletter: { errors?: FieldErrors; email?: string } = {}, status?: 422) {
+export async function landingPage(c: Context<WebEnv>, newsletter: { errors?: FieldErrors; email?: string } = {}, status?: 422 | 429) {
   const { appName } = c.var.config;
   const plans = await listPlans(c.var.db);
   const body = (

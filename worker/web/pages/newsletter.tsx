@@ -1,14 +1,16 @@
 /**
- * `/newsletter`: subscribe (from the landing page), confirm and unsubscribe by signed links. Links from
- * mail open a page with a button that POSTs, so mail scanners that fetch links change nothing.
+ * `/newsletter`: subscribe (from the landing page), confirm, unsubscribe, and block further
+ * confirmation requests by signed links. Links from mail open a page with a button that POSTs, so mail
+ * scanners that fetch links change nothing.
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { confirmSubscription, subscribe, unsubscribe, unsubscribeTarget } from "../../accounts/newsletter.js";
+import { blockRequests, blockTarget, confirmSubscription, subscribe, unsubscribe, unsubscribeTarget } from "../../accounts/newsletter.js";
 import { nowSeconds } from "../../db-errors.js";
 import { fieldErrorsFrom, readForm } from "../forms.js";
 import { render } from "../layout.js";
-import { webRouter } from "../router.js";
+import { ApiError } from "../../errors.js";
+import { clientIp, webRouter } from "../router.js";
 import { mailContext } from "../session-cookie.js";
 import type { WebEnv } from "../types.js";
 import { Csrf } from "../ui.js";
@@ -39,9 +41,11 @@ export const newsletterRoutes = webRouter()
     const form = await readForm(c, z.object({ email: z.string().trim().min(1, "Enter your e-mail address.").max(254, "That address is too long.") }));
     if (!form.ok) return landingPage(c, { errors: form.errors, email: form.values.email }, 422);
     try {
-      await subscribe(c.var.db, form.data.email, nowSeconds(), mailContext(c));
+      await subscribe(c.var.db, form.data.email, nowSeconds(), mailContext(c), clientIp(c));
     } catch (err) {
-      return landingPage(c, { errors: fieldErrorsFrom(err), email: form.values.email }, 422);
+      const limited = err instanceof ApiError && err.code === "RATE_LIMITED";
+      if (limited) c.header("Retry-After", err.details.headers?.["Retry-After"] ?? "3600");
+      return landingPage(c, { errors: fieldErrorsFrom(err), email: form.values.email }, limited ? 429 : 422);
     }
     return message(c, "Check your mail", `If ${form.data.email} is not subscribed yet, a confirmation link is on its way to it.`);
   })
@@ -67,4 +71,18 @@ export const newsletterRoutes = webRouter()
     const form = await readForm(c, TokenForm);
     const email = form.ok ? await unsubscribe(c.var.db, form.data.token, nowSeconds(), c.var.config.appSecret) : null;
     return email ? message(c, "Unsubscribed", `${email} will not receive the newsletter any more.`) : message(c, "Link not valid", "This unsubscribe link is not valid.", 400);
+  })
+  .get("/block", async (c) => {
+    const token = c.req.query("token") ?? "";
+    const target = await blockTarget(c.var.db, token, nowSeconds(), c.var.config.appSecret);
+    if (!target) return message(c, "Link not valid", "This link is not valid.", 400);
+    return render(c, "Block newsletter requests", (
+      <ActionPage csrf={c.var.csrfToken} action="/newsletter/block" token={token} title="Block newsletter requests"
+        text={`Never send ${target.email} a newsletter confirmation request again?`} button="Block further requests" />
+    ));
+  })
+  .post("/block", async (c) => {
+    const form = await readForm(c, TokenForm);
+    const email = form.ok ? await blockRequests(c.var.db, form.data.token, nowSeconds(), c.var.config.appSecret) : null;
+    return email ? message(c, "Blocked", `${email} will get no more newsletter confirmation requests from us.`) : message(c, "Link not valid", "This link is not valid.", 400);
   });

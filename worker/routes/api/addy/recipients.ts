@@ -17,6 +17,12 @@ import { IdBody, Message, Recipient, dataOf, listOf } from "./schemas.js";
 /** Where verification links point and what signs them. */
 export const mailContext = (c: Context<AppEnv>): MailContext => ({ appUrl: c.var.config.appUrl, appName: c.var.config.appName, appSecret: c.var.config.appSecret });
 
+/** 429 from the verification-mail limits (worker/accounts/verification-mail.ts). */
+const verificationLimited = {
+  description: "A verification mail went to this recipient less than 10 minutes ago, or the address's daily or the account's hourly number of verification mails is reached (the message says which; Retry-After in seconds)",
+  schema: Message,
+};
+
 /** Registers the recipient routes. */
 export function recipientRoutes(api: ApiBuilder): void {
   const tag = "Recipients";
@@ -47,7 +53,10 @@ export function recipientRoutes(api: ApiBuilder): void {
     method: "post", path: "/api/v1/recipients", operationId: "createRecipient", tag, auth: "token",
     body: z.object({ email: z.string().max(254) }),
     summary: "Add a recipient; a verification mail goes to it",
-    responses: { 201: { description: "Added (unverified)", schema: dataOf(Recipient) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message }, 422: invalid("Invalid, taken, or on one of our domains") },
+    responses: {
+      201: { description: "Added (unverified)", schema: dataOf(Recipient) }, 401: unauthenticated, 403: { description: "The plan's limit is reached (the message says which)", schema: Message },
+      422: invalid("Invalid, taken, or on one of our domains"), 429: verificationLimited,
+    },
   }, async (c, { body }) => c.json({ data: recipientViewJson(await addRecipient(c.var.db, c.var.apiCaller.userId, body, nowSeconds(), mailContext(c))) }, 201));
 
   api.route({
@@ -60,7 +69,7 @@ export function recipientRoutes(api: ApiBuilder): void {
     method: "post", path: "/api/v1/recipients/email/resend", operationId: "resendRecipientVerification", tag, auth: "token",
     body: z.object({ recipient_id: z.string().max(64) }),
     summary: "Send the verification mail again",
-    responses: { 200: { description: "Queued", schema: Message }, 401: unauthenticated, 404: notFound("recipient"), 422: invalid("Already verified") },
+    responses: { 200: { description: "Queued", schema: Message }, 401: unauthenticated, 404: notFound("recipient"), 422: invalid("Already verified"), 429: verificationLimited },
   }, async (c, { body }) => {
     await resendVerification(c.var.db, c.var.apiCaller.userId, body.recipient_id, nowSeconds(), mailContext(c));
     return c.json({ message: "Verification email sent" });

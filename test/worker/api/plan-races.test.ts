@@ -90,34 +90,34 @@ describe("parallel activations and restores stop exactly at the plan's limit", (
   const activeCount = async (userId: string) =>
     (await t.w.db.select().from(aliases).where(and(eq(aliases.userId, userId), eq(aliases.active, true), isNull(aliases.deletedAt)))).length;
 
-  it("activating 8 aliases one request each → 3 active", async () => {
-    const { a, ids } = await withSwitchedOff("raceactivate", 8, "deactivate");
-    const statuses = await burst(8, (i) => t.req("POST", "/api/v1/active-aliases", { headers: h(a), body: { id: ids[i] } }));
+  it("activating 12 aliases one request each → 3 active", async () => {
+    const { a, ids } = await withSwitchedOff("raceactivate", 12, "deactivate");
+    const statuses = await burst(12, (i) => t.req("POST", "/api/v1/active-aliases", { headers: h(a), body: { id: ids[i] } }));
     expect(count(statuses, 200)).toBe(3);
     expect(await activeCount(a.userId)).toBe(3);
   });
 
-  it("bulk activations of two aliases each, 4 at once → at most 3 active, each request all or nothing", async () => {
-    const { a, ids } = await withSwitchedOff("racebulk", 8, "deactivate");
-    const statuses = await burst(4, (i) => t.req("POST", "/api/v1/aliases/activate/bulk", { headers: h(a), body: { ids: ids.slice(2 * i, 2 * i + 2) } }));
+  it("bulk activations of two aliases each, 6 at once → 2 active (a second pair would pass 3), each request all or nothing", async () => {
+    const { a, ids } = await withSwitchedOff("racebulk", 12, "deactivate");
+    const statuses = await burst(6, (i) => t.req("POST", "/api/v1/aliases/activate/bulk", { headers: h(a), body: { ids: ids.slice(2 * i, 2 * i + 2) } }));
     expect(count(statuses, 200)).toBe(1);
     expect(await activeCount(a.userId)).toBe(2);
   });
 
-  it("activating 4 custom domains at once on a plan of 1 → 1 active", async () => {
+  it("activating 6 custom domains at once on a plan of 1 → 1 active", async () => {
     const a = await t.account("racedomains", { plan: "pro" });
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await t.req("POST", "/api/v1/domains", { headers: h(a), body: { domain: `racedomains${i}.example` } })).json.data.id);
+    for (let i = 0; i < 6; i++) ids.push((await t.req("POST", "/api/v1/domains", { headers: h(a), body: { domain: `racedomains${i}.example` } })).json.data.id);
     for (const id of ids) expect((await t.req("DELETE", `/api/v1/active-domains/${id}`, { headers: h(a) })).status).toBe(204);
     await t.admin("users/plan", { username: "racedomains", plan: "free" });
-    const statuses = await burst(4, (i) => t.req("POST", "/api/v1/active-domains", { headers: h(a), body: { id: ids[i] } }));
+    const statuses = await burst(6, (i) => t.req("POST", "/api/v1/active-domains", { headers: h(a), body: { id: ids[i] } }));
     expect(count(statuses, 200)).toBe(1);
     expect(await t.w.db.select().from(domains).where(and(eq(domains.userId, a.userId), eq(domains.active, true)))).toHaveLength(1);
   });
 
-  it("restoring 8 deleted aliases one request each → 3 restored", async () => {
-    const { a, ids } = await withSwitchedOff("racerestore", 8, "delete");
-    const statuses = await burst(8, (i) => t.req("PATCH", `/api/v1/aliases/${ids[i]}/restore`, { headers: h(a) }));
+  it("restoring 12 deleted aliases one request each → 3 restored", async () => {
+    const { a, ids } = await withSwitchedOff("racerestore", 12, "delete");
+    const statuses = await burst(12, (i) => t.req("PATCH", `/api/v1/aliases/${ids[i]}/restore`, { headers: h(a) }));
     expect(count(statuses, 200)).toBe(3);
     expect(await activeCount(a.userId)).toBe(3);
   });

@@ -126,7 +126,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
   const schedule = { delays: config.retrySchedule, maxAgeMs: config.maxQueueAgeMs, reportRetryMs: config.reportRetryMs };
   const runner = createQueueRunner({
     spool,
-    process: (state, signal) => processEntry(state, { spool, transport, reporter, signer, outbox, schedule, log }, signal),
+    process: (state, signal, release) => processEntry(state, { spool, transport, reporter, signer, outbox, schedule, log }, signal, release),
     concurrency: config.queueConcurrency,
     pollMs: config.queuePollMs,
     log,

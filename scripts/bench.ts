@@ -3,7 +3,8 @@
  * large messages, Worker bundle size. Prints a table and writes `.data/bench/results.json`.
  *
  * Environment: BENCH_MESSAGES (default 20000) messages per throughput run; BENCH_SESSIONS (default
- * "20,100"); BENCH_SKIP (comma list of sections to skip: throughput, postfix, rcpt, e2e, memory, api, bundle).
+ * "20,100"); BENCH_SKIP (comma list of sections to skip: throughput, postfix, rcpt, e2e, memory, api, bundle);
+ * BENCH_BRIDGE_NODE_OPTIONS (given to the bridges; `--import ./scripts/bench/cpu-profile.mjs` profiles them, see there).
  * Installs Postfix, opendkim and their tools from Debian when missing (root, non-interactive).
  */
 import { randomBytes } from "node:crypto";
@@ -45,7 +46,10 @@ async function main(): Promise<void> {
     ports: { worker: 0, mx1: 0, mx2: 0, sink: 0, simulator: 0 }, sharedDomain: "veilmail.test",
     demo: { username: "demo", recipient: "demo@example.com", password: "demo-password-1" },
     // All load comes from one address here; in production the per-IP limit protects against one abuser.
-    bridgeEnv: { RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000" },
+    bridgeEnv: {
+      RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000",
+      ...(env.BENCH_BRIDGE_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_BRIDGE_NODE_OPTIONS, CPU_PROFILE_DIR: env.CPU_PROFILE_DIR ?? "/tmp/veilmail-profiles" } : {}),
+    },
     // 400 API requests in a few seconds from one token: above the default 60 a minute.
     workerEnv: { API_RATE_LIMIT_PER_MINUTE: "100000" },
   });

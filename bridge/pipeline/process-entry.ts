@@ -43,9 +43,11 @@ const replyOf = (err: MailError): DeliveryOutcome => ({
 /**
  * Processes one due entry (see the file header).
  * @param signal when aborted, no new send starts (the one in progress finishes and is recorded)
+ * @param release called when the sends are over and only reporting is left (the queue runner's delivery
+ *   slot, ./queue-runner.ts)
  * @throws only when the spool cannot be written; the entry stays as last persisted and is retried
  */
-export async function processEntry(state: SpoolState, deps: PipelineDeps, signal?: AbortSignal): Promise<void> {
+export async function processEntry(state: SpoolState, deps: PipelineDeps, signal?: AbortSignal, release?: () => void): Promise<void> {
   const clock = deps.now ?? (() => new Date());
   const log = forMessage(deps.log, state.id);
   const started = clock().getTime();
@@ -98,6 +100,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
     }
   }
 
+  release?.();
   await reportEvents(state, deps, log, clock);
 
   if (!state.deliveries.some((d) => d.status === "pending") && state.unreported.length === 0) {

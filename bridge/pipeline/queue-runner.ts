@@ -2,6 +2,11 @@
  * The queue runner: finds due spool entries and processes them with bounded concurrency. It scans the
  * spool every `pollMs`, and at once when woken (after each put). Entries it already holds (queued or
  * being processed) are skipped by the scan, so an entry is never processed twice at the same time.
+ *
+ * `concurrency` bounds the entries that are delivering (SMTP connections to recipients' servers). An
+ * entry whose sends are done calls `release()` and then only waits for the Worker to acknowledge its
+ * events: it keeps its place in `active` (so no scan picks it up again) but no longer holds a delivery
+ * slot, so a slow Worker does not slow delivery. At most `concurrency × 16` entries are in progress.
  * An entry that throws (spool write failure) is logged and left for the next scan; the loop never dies.
  * While `held()` is true (maintenance mode) nothing new is started: entries stay in the spool, and the
  * caller wakes the runner when the hold ends.
@@ -11,8 +16,11 @@ import type { Spool, SpoolState } from "../mail/types.js";
 
 export interface QueueRunnerOptions {
   spool: Spool;
-  /** Processes one entry; receives the runner's stop signal. */
-  process: (state: SpoolState, signal: AbortSignal) => Promise<void>;
+  /**
+   * Processes one entry; receives the runner's stop signal and `release`, which it calls once its sends
+   * are over (before reporting) to give its delivery slot to the next entry. Calling it again is a no-op.
+   */
+  process: (state: SpoolState, signal: AbortSignal, release: () => void) => Promise<void>;
   concurrency: number;
   pollMs: number;
   log: Logger;
@@ -36,6 +44,9 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   const { spool, concurrency, log } = options;
   const onHold = options.held ?? (() => false);
   const lookahead = concurrency * 4;
+  const maxActive = concurrency * 16;
+  /** Entries holding a delivery slot (a subset of `active`). */
+  let delivering = 0;
   const queue: SpoolState[] = [];
   const held = new Set<string>();
   const active = new Map<string, Promise<void>>();
@@ -46,11 +57,23 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   let stopped = false;
 
   function pump(): void {
-    while (!stopped && !onHold() && active.size < concurrency && queue.length > 0) {
+    while (!stopped && !onHold() && delivering < concurrency && active.size < maxActive && queue.length > 0) {
       const state = queue.shift()!;
-      const run = options.process(state, abort.signal)
+      let slot = true;
+      delivering++;
+      const release = () => {
+        if (!slot) return;
+        slot = false;
+        delivering--;
+        pump();
+      };
+      const run = options.process(state, abort.signal, release)
         .catch((err: Error) => log.error({ spoolId: state.id, err: err.message }, "queue:entry-failed"))
         .finally(() => {
+          if (slot) {
+            slot = false;
+            delivering--;
+          }
           active.delete(state.id);
           held.delete(state.id);
           pump();

@@ -12,6 +12,8 @@ export interface ThroughputResult {
   messages: number;
   seconds: number;
   perSecond: number;
+  /** Until the load generator's last message was accepted (250 after DATA): the receiving side alone. */
+  acceptedSeconds: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export async function measureThroughput(opts: {
   const baseline = opts.sink.count();
   const start = performance.now();
   await smtpSource({ port: opts.port, sessions: opts.sessions, messages: opts.messages, bytes: 5 * 1024, from: "load@sender.example", to: opts.to });
+  const acceptedSeconds = (performance.now() - start) / 1000;
   const done = await opts.sink.waitFor(baseline + opts.messages, 600_000);
   const seconds = (done - start) / 1000;
-  return { system: opts.system, sessions: opts.sessions, messages: opts.messages, seconds, perSecond: opts.messages / seconds };
+  return { system: opts.system, sessions: opts.sessions, messages: opts.messages, seconds, perSecond: opts.messages / seconds, acceptedSeconds };
 }

@@ -37,6 +37,7 @@ import { createCachingDirectory } from "./resolve/caching-directory.js";
 import { createMaintenanceDirectory } from "./resolve/maintenance-directory.js";
 import { createWorkerDirectory } from "./resolve/worker-directory.js";
 import { createDkimSigner } from "./sign/dkim.js";
+import { createThreadedSigner } from "./sign/threaded-signer.js";
 import { generateDkimKey } from "./sign/keys.js";
 import { createFileSpool, type FileSpool } from "./spool/file-spool.js";
 import { workerClient } from "./worker-client.js";
@@ -74,7 +75,7 @@ export interface RunningBridge {
 /** How long stop() lets deliveries in progress finish before closing their connections. */
 const STOP_GRACE_MS = 15_000;
 
-async function buildSigner(config: BridgeConfig, log: Logger): Promise<Signer> {
+async function buildSigner(config: BridgeConfig, log: Logger): Promise<{ sign: Signer; close(): Promise<void> }> {
   let privateKey: string;
   if (config.dkimPrivateKeyFile) {
     privateKey = await readFile(config.dkimPrivateKeyFile, "utf8");
@@ -82,7 +83,9 @@ async function buildSigner(config: BridgeConfig, log: Logger): Promise<Signer> {
     log.warn({}, "sign:ephemeral-key (DKIM_PRIVATE_KEY_FILE unset: signatures will not verify against DNS)");
     privateKey = generateDkimKey().privateKey;
   }
-  return createDkimSigner({ selector: config.dkimSelector, privateKey });
+  const key = { selector: config.dkimSelector, privateKey };
+  if (config.signThreads > 0) return createThreadedSigner({ ...key, threads: config.signThreads });
+  return { sign: createDkimSigner(key), close: async () => {} };
 }
 
 /**
@@ -108,7 +111,8 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
   const reporter = overrides.reporter
     ?? createBatchingReporter(createWorkerReporter(post, config.reportTimeoutMs), { maxWaitMs: REPORT_BATCH_WAIT_MS, maxEvents: MAX_EVENTS_PER_REQUEST });
   const outbox = overrides.outbox ?? createOutboxClient(post, config.reportTimeoutMs);
-  const signer = overrides.signer ?? await buildSigner(config, log);
+  const signing = overrides.signer ? { sign: overrides.signer, close: async () => {} } : await buildSigner(config, log);
+  const signer = signing.sign;
   const resolver = overrides.resolver ?? await createResolver(config.dnsZoneFile);
   const pool = createTransporterPool({ name: config.hostname, timeoutMs: config.deliveryTimeoutMs, maxConnections: 4 });
   const metrics = createBridgeMetrics({ nodeName: config.nodeName, queue: () => spool.stats(), maintenance: () => gate.active(), tally });
@@ -192,6 +196,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
         ]);
         pool.close(); // ends idle connections; after the grace period also the ones still sending
         if (!graceful) await runnerStopped;
+        await signing.close();
         heartbeat.stop();
         gate.close();
         await metricsServer?.close();

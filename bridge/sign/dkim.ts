@@ -22,7 +22,7 @@ export const SIGNED_FIELDS = [
   "List-Archive", "Feedback-ID",
 ].join(":");
 
-const TEMPORARY = { code: 451, enhanced: "4.3.0", message: "Temporary local problem, please try again later" };
+export const TEMPORARY = { code: 451, enhanced: "4.3.0", message: "Temporary local problem, please try again later" };
 
 /**
  * Builds the DKIM signer.
@@ -37,35 +37,78 @@ const TEMPORARY = { code: 451, enhanced: "4.3.0", message: "Temporary local prob
  * @example const sign = createDkimSigner({ selector: 'vm1', privateKey: pem }); const out = await sign(msg, 'example.com');
  */
 export function createDkimSigner(opts: { selector: string; privateKey: string }): Signer {
-  const key = createPrivateKey(opts.privateKey);
-  if (key.asymmetricKeyType !== "rsa") throw new Error("createDkimSigner: the DKIM key must be RSA");
+  checkRsaKey(opts.privateKey);
+  const base = signOptions(opts);
   return async (message, signingDomain) => {
-    let signatures: string;
-    let errors: unknown[];
+    let result: SignResult;
     try {
-      // mailauth 4.13.3 reads keys only from `signatureData`; top-level key options are ignored and the
-      // result then silently holds no signature (see TESTING.md).
-      const options = {
-        canonicalization: "relaxed/relaxed",
-        algorithm: "rsa-sha256",
-        headerList: SIGNED_FIELDS,
-        signatureData: [{
-          signingDomain, selector: opts.selector, privateKey: opts.privateKey,
-          algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed",
-        }],
-      } as unknown as DKIMSignOptions;
-      ({ signatures, errors } = await dkimSign(message, options));
+      const { signatures, errors } = await dkimSign(message, forMessage(base, signingDomain, new Date()));
+      result = { signatures, errors: errors.map(errorText) };
     } catch (err) {
       throw toMailError("sign", err);
     }
-    const header = signatures.trim();
-    if (!/^DKIM-Signature:/i.test(header) || errors.length) {
-      const detail = errors.map((e) => (e as { err?: Error }).err?.message ?? String(e)).join("; ");
-      throw new MailError("sign", TEMPORARY, { detail: `DKIM signing for ${signingDomain} failed: ${detail || "no signature returned"}` });
-    }
-    const eol = lineEnding(message);
-    return Buffer.concat([Buffer.from(header.replace(/\r\n/g, eol) + eol, "utf8"), message]);
+    return withSignature(message, signingDomain, result);
   };
+}
+
+/** mailauth's answer reduced to what crosses a thread: the signature header(s) and error texts. */
+export interface SignResult {
+  signatures: string;
+  errors: string[];
+}
+
+/** The options mailauth's `dkimSign` takes, without the signing domain and time (set per message by {@link forMessage}). */
+export type SignOptions = DKIMSignOptions & { signatureData: Array<Record<string, unknown>> };
+
+/**
+ * mailauth 4.13.3 reads keys only from `signatureData`; top-level key options are ignored and the
+ * result then silently holds no signature (see TESTING.md).
+ */
+export function signOptions(opts: { selector: string; privateKey: string }): SignOptions {
+  return {
+    canonicalization: "relaxed/relaxed",
+    algorithm: "rsa-sha256",
+    headerList: SIGNED_FIELDS,
+    signatureData: [{
+      selector: opts.selector, privateKey: opts.privateKey, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed",
+    }],
+  } as unknown as SignOptions;
+}
+
+/**
+ * `base` with `signingDomain` as `d=` and `signTime` as `t=`.
+ *
+ * The time must be given: without it mailauth 4.13.3 reads the clock twice, once for the header it signs
+ * and once for the header it returns (lib/tools.js formatSignatureHeaderLine), and when the rounded second
+ * changes in between (signing takes milliseconds, more under load) the returned `t=` differs from the
+ * signed one and the signature fails at every receiver: about 0.6 % of signatures made 100 at a time did
+ * (test/bridge/sign.test.ts pins the case).
+ */
+export function forMessage(base: SignOptions, signingDomain: string, signTime: Date): SignOptions {
+  return { ...base, signTime, signatureData: base.signatureData.map((d) => ({ ...d, signingDomain })) } as SignOptions;
+}
+
+/** @throws Error when the key is not an RSA private key in PEM (a configuration error: fail at startup) */
+export function checkRsaKey(pem: string): void {
+  if (createPrivateKey(pem).asymmetricKeyType !== "rsa") throw new Error("createDkimSigner: the DKIM key must be RSA");
+}
+
+/** One of mailauth's `errors` entries as text. */
+export function errorText(e: unknown): string {
+  return (e as { err?: Error }).err?.message ?? String(e);
+}
+
+/**
+ * The message with its DKIM-Signature field prepended, in the message's own line ending.
+ * @throws MailError (stage `sign`, `451 4.3.0`) when `result` holds no signature or reports errors
+ */
+export function withSignature(message: Buffer, signingDomain: string, result: SignResult): Buffer {
+  const header = result.signatures.trim();
+  if (!/^DKIM-Signature:/i.test(header) || result.errors.length) {
+    throw new MailError("sign", TEMPORARY, { detail: `DKIM signing for ${signingDomain} failed: ${result.errors.join("; ") || "no signature returned"}` });
+  }
+  const eol = lineEnding(message);
+  return Buffer.concat([Buffer.from(header.replace(/\r\n/g, eol) + eol, "utf8"), message]);
 }
 
 /** The line ending of the message's first line: CRLF, or LF for a bare-LF message. */

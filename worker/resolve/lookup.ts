@@ -1,8 +1,8 @@
 /**
  * The database reads (and the one write, creating an alias on first mail) that resolution needs.
- * Each function is one round trip to the database.
+ * Each function that takes the database is one round trip to it.
  */
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { aliasRecipients, aliases, domains, plans, recipients, usernames, users } from "../../db/schema/index.js";
@@ -23,6 +23,13 @@ export interface AliasContext {
   plan: PlanRow | null;
 }
 
+/** A served domain with its owner and the owner's plan (custom domains; both null for a shared domain). */
+export interface DomainCandidate {
+  domain: DomainRow;
+  user: UserRow | null;
+  plan: PlanRow | null;
+}
+
 /** The alias stored under `email` (deleted ones included), joined with its domain, owner, owner's plan and username. */
 export async function findAlias(db: Db, email: string): Promise<AliasContext | null> {
   const rows = await db
@@ -38,16 +45,27 @@ export async function findAlias(db: Db, email: string): Promise<AliasContext | n
 }
 
 /**
- * Domain rows whose name is one of `names` (used with a domain and its parent): at most one per name,
- * the one that holds it (shared or verified custom, `claimed_by = ''`); other accounts' pending claims
- * of a name (../accounts/domain-claims.ts) receive nothing and are left out.
+ * Domain rows whose name is one of `names` (used with a domain and its parent), each with its owner:
+ * at most one per name, the one that holds it (shared or verified custom, `claimed_by = ''`); other
+ * accounts' pending claims of a name (../accounts/domain-claims.ts) receive nothing and are left out.
  */
-export async function findDomains(db: Db, names: string[]): Promise<DomainRow[]> {
-  return db.select().from(domains).where(and(inArray(domains.domain, names), eq(domains.claimedBy, "")));
+export async function findDomains(db: Db, names: string[]): Promise<DomainCandidate[]> {
+  return db.select({ domain: domains, user: users, plan: plans })
+    .from(domains)
+    .leftJoin(users, eq(users.id, domains.userId))
+    .leftJoin(plans, eq(plans.name, users.plan))
+    .where(and(inArray(domains.domain, names), eq(domains.claimedBy, "")));
+}
+
+/** A username with its owner and the owner's plan. */
+export interface UsernameContext {
+  username: UsernameRow;
+  user: UserRow | null;
+  plan: PlanRow | null;
 }
 
 /** A username (deleted or not) with its owner and the owner's plan. */
-export async function findUsername(db: Db, name: string): Promise<{ username: UsernameRow; user: UserRow | null; plan: PlanRow | null } | null> {
+export async function findUsername(db: Db, name: string): Promise<UsernameContext | null> {
   const rows = await db
     .select({ username: usernames, user: users, plan: plans })
     .from(usernames)
@@ -58,55 +76,77 @@ export async function findUsername(db: Db, name: string): Promise<{ username: Us
   return rows[0] ?? null;
 }
 
-/** The owner of a custom domain, with its plan. */
-export async function findUser(db: Db, id: string): Promise<{ user: UserRow; plan: PlanRow | null } | null> {
-  const rows = await db.select({ user: users, plan: plans }).from(users).leftJoin(plans, eq(plans.name, users.plan)).where(eq(users.id, id)).limit(1);
-  return rows[0] ?? null;
-}
-
 /**
  * The verified mailboxes an alias forwards to: its attached recipients, or else the first default that
- * is set (username's, custom domain's, then the account's), as at addy.io. Two queries, run in parallel.
+ * is set (username's, custom domain's, then the account's), as at addy.io. One query: the attached rows
+ * and the default row, marked, in a UNION ALL (each part uses its own index).
  */
 export async function verifiedRecipients(db: Db, ctx: AliasContext & { user: UserRow }): Promise<{ id: string; email: string }[]> {
   const fallbackId = ctx.username?.defaultRecipientId
     ?? (ctx.domain.kind === "custom" ? ctx.domain.defaultRecipientId : null)
     ?? ctx.user.defaultRecipientId;
-  const [attached, fallback] = await Promise.all([
-    db.select({ id: recipients.id, email: recipients.email })
-      .from(aliasRecipients)
-      .innerJoin(recipients, eq(recipients.id, aliasRecipients.recipientId))
-      .where(and(eq(aliasRecipients.aliasId, ctx.alias.id), isNotNull(recipients.emailVerifiedAt))),
-    fallbackId
-      ? db.select({ id: recipients.id, email: recipients.email }).from(recipients)
-        .where(and(eq(recipients.id, fallbackId), eq(recipients.userId, ctx.user.id), isNotNull(recipients.emailVerifiedAt)))
-      : Promise.resolve([]),
-  ]);
-  return attached.length > 0 ? attached : fallback;
+  const attached = db.select({ id: recipients.id, email: recipients.email, attached: sql<number>`1`.mapWith(Number).as("attached") })
+    .from(aliasRecipients)
+    .innerJoin(recipients, eq(recipients.id, aliasRecipients.recipientId))
+    .where(and(eq(aliasRecipients.aliasId, ctx.alias.id), isNotNull(recipients.emailVerifiedAt)));
+  const rows = fallbackId
+    ? await attached.unionAll(
+      db.select({ id: recipients.id, email: recipients.email, attached: sql<number>`0`.mapWith(Number).as("attached") })
+        .from(recipients)
+        .where(and(eq(recipients.id, fallbackId), eq(recipients.userId, ctx.user.id), isNotNull(recipients.emailVerifiedAt))),
+    )
+    : await attached;
+  const fromAlias = rows.filter((r) => r.attached === 1);
+  return (fromAlias.length > 0 ? fromAlias : rows).map(({ id, email }) => ({ id, email }));
 }
 
 /**
- * Creates an alias received for the first time (catch-all). When another bridge created it at the
- * same moment, the unique index on `email` refuses ours and the existing row is returned.
+ * The row of an alias received for the first time (catch-all), every column set: it is what
+ * {@link insertAlias} stores, so resolution decides with it without reading it back.
  */
-export async function createAliasOnFirstMail(
-  db: Db, input: { userId: string; usernameId: string | null; domain: DomainRow; local: string; fullDomain: string }, now: Date,
-): Promise<AliasContext | null> {
-  const email = `${input.local}@${input.fullDomain}`;
+export function firstMailAlias(
+  input: { userId: string; usernameId: string | null; domain: DomainRow; local: string; fullDomain: string }, now: Date,
+): AliasRow {
+  return {
+    id: crypto.randomUUID(),
+    userId: input.userId,
+    usernameId: input.usernameId,
+    domainId: input.domain.id,
+    localPart: input.local,
+    extension: null,
+    domain: input.fullDomain,
+    email: `${input.local}@${input.fullDomain}`,
+    active: true,
+    deactivatedByPlan: false,
+    pinned: false,
+    description: null,
+    fromName: null,
+    attachedRecipientsOnly: false,
+    emailsForwarded: 0,
+    emailsBlocked: 0,
+    emailsReplied: 0,
+    emailsSent: 0,
+    lastForwarded: null,
+    lastBlocked: null,
+    lastReplied: null,
+    lastSent: null,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+}
+
+/**
+ * Stores an alias made by {@link firstMailAlias}.
+ * @returns false when the address was taken meanwhile (another bridge created it at the same moment:
+ *   the unique index on `email` refused ours); read the stored row with {@link findAlias} then
+ */
+export async function insertAlias(db: Db, row: AliasRow): Promise<boolean> {
   try {
-    await db.insert(aliases).values({
-      id: crypto.randomUUID(),
-      userId: input.userId,
-      usernameId: input.usernameId,
-      domainId: input.domain.id,
-      localPart: input.local,
-      domain: input.fullDomain,
-      email,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await db.insert(aliases).values(row);
+    return true;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
+    return false;
   }
-  return findAlias(db, email);
 }

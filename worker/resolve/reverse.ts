@@ -25,6 +25,11 @@ const usableFromName = (name: string | null | undefined): string | null => {
   return checked.ok ? checked.name : null;
 };
 
+/** True when `address` has the form of a reverse alias (plain or token form); no database. */
+export function isReverseAliasShaped(address: string): boolean {
+  return decodeReverseAlias(address) !== null || decodeTokenReverseAlias(address) !== null;
+}
+
 /**
  * @returns the answer for a reverse alias, or null when `req.rcptTo` is not one (then normal resolution
  *   goes on: a token-shaped address with an unknown token may be a plain `+extension`)

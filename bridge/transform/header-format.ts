@@ -32,6 +32,14 @@ export function fold(name: string, value: string, eol: string): string {
 export const MAX_DISPLAY_NAME = 120;
 
 /**
+ * One MimeNode for encoding header values: the static `MimeNode.encodeHeaderValue` builds a new node for
+ * every call, and each node draws random bytes for a boundary it never uses (the largest single cost of
+ * the forward rewrite in a CPU profile under `npm run bench`). Encoding keeps no state in the node.
+ */
+let headerEncoder: MimeNode | undefined;
+const encoder = (): MimeNode => (headerEncoder ??= new MimeNode());
+
+/**
  * An address field (From, To, Cc, Reply-To, Sender) from mailboxes: display names quoted or RFC 2047
  * encoded as needed, addresses in angle brackets when they carry specials (a quoted local part).
  *
@@ -42,7 +50,7 @@ export function addressField(name: string, mailboxes: Mailbox[], eol: string): s
   const shortName = (n: string): string => (n.length > MAX_DISPLAY_NAME ? `${n.slice(0, MAX_DISPLAY_NAME - 3)}...` : n);
   // Encoded as nodemailer encodes To: it knows only the standard names as address fields, and every
   // address field (RFC 5322 §3.6.2-3, RFC 8098 §2.1 …) has the same syntax.
-  const value = MimeNode.encodeHeaderValue("To", mailboxes.map((m) => ({ name: shortName(m.name), address: m.address })));
+  const value = encoder().encodeHeaderValue("To", mailboxes.map((m) => ({ name: shortName(m.name), address: m.address })));
   return fold(name, value, eol);
 }
 

@@ -126,6 +126,11 @@ export interface SpoolState {
 export interface Spool {
   put(envelope: Envelope, targets: Target[], raw: Buffer): Promise<SpoolState>;
   /**
+   * Starts an entry whose message arrives in pieces (DATA): its bytes go to disk as they come instead of
+   * being collected in memory; `commit` has `put`'s guarantees, `abort` leaves nothing behind.
+   */
+  begin(): SpoolWriter;
+  /**
    * Entries with something due at `now` (a pending delivery, unreported events, or nothing left so they
    * can be removed), earliest first. `skip` leaves out entries the caller already holds; `limit` caps
    * how many are read from disk.
@@ -143,6 +148,26 @@ export interface Spool {
    * 8601; null when none waits). A due time well in the past means the queue runner is not keeping up.
    */
   stats(): Promise<{ depth: number; oldestReceivedAt: string | null; oldestDueAt: string | null }>;
+}
+
+/** A spool entry being written (see {@link Spool.begin}); bridge/spool/spool-writer.ts. */
+export interface SpoolWriter {
+  /** Octets given to `write` so far. */
+  readonly size: number;
+  /**
+   * Appends bytes. Resolves when they are buffered or written (await it: that is the back-pressure). A
+   * write error does not reject here: it is kept, later bytes are only counted, and `commit` refuses.
+   */
+  write(chunk: Buffer): Promise<void>;
+  /** The whole message written so far (from memory, or read back from the temp file). */
+  read(): Promise<Buffer>;
+  /**
+   * Completes and fsyncs the message, then commits the entry like `put`; only then resolves.
+   * @throws MailError `452 4.3.1` (stage spool) when anything could not be written; nothing is left behind
+   */
+  commit(envelope: Envelope, targets: Target[]): Promise<SpoolState>;
+  /** Drops the entry and every file it has; a no-op after `commit`. */
+  abort(): Promise<void>;
 }
 
 /** Context the forward transform needs besides the message and plan; passing it keeps the transform pure. */

@@ -32,19 +32,34 @@ export interface DataPolicyOptions {
   log: Logger;
 }
 
+/**
+ * The message at the end of DATA as the policy sees it: its header section in memory, the rest only on
+ * request (it is being written to the spool, bridge/spool/spool-writer.ts; most messages never need it).
+ */
+export interface ReceivedMessage {
+  /** The header section through the empty line that ends it (the whole message when it has none). */
+  header: Buffer;
+  /** Octets in the whole message. */
+  size: number;
+  /** The whole message (for the checks that read the body: DSNs, DKIM of replies). */
+  read(): Promise<Buffer>;
+}
+
 /** Turns the RCPT-time targets into the targets to spool (possibly none: then nothing is spooled). */
-export type DataPolicy = (targets: RcptTarget[], raw: Buffer, envelope: Envelope) => Promise<Target[]>;
+export type DataPolicy = (targets: RcptTarget[], message: ReceivedMessage, envelope: Envelope) => Promise<Target[]>;
 
 /** @example const policy = createDataPolicy({ authenticate, reverseAliases, notifyAddress, log }) */
 export function createDataPolicy(options: DataPolicyOptions): DataPolicy {
-  return async (rcptTargets, raw, envelope) => {
-    const parsed = await parseHeaderFields(raw);
-    const size = raw.length;
+  return async (rcptTargets, message, envelope) => {
+    const parsed = await parseHeaderFields(message.header);
+    const size = message.size;
+    let whole: Promise<Buffer> | undefined;
+    const raw = () => (whole ??= message.read());
     let targets: Target[] = [];
     const replies: ReplyTarget[] = [];
     for (const t of rcptTargets) {
       if (t.kind === "bounce") {
-        const kept = decideBounce(t, await parseBounce(raw), envelope.mailFrom, size);
+        const kept = decideBounce(t, await parseBounce(await raw()), envelope.mailFrom, size);
         if (kept) targets.push(kept);
         options.log.info({ outbound: t.bounce.outboundId, kept: kept?.kind ?? "nothing" }, "receive:bounce");
       } else if (t.kind === "reply") {
@@ -57,7 +72,7 @@ export function createDataPolicy(options: DataPolicyOptions): DataPolicy {
 
     const lookups = await lookupTokens(options.reverseAliases, targets, replies, parsed, envelope);
     if (replies.length > 0) {
-      const auth = await options.authenticate(raw, { clientIp: envelope.clientIp, helo: envelope.heloName, mailFrom: envelope.mailFrom });
+      const auth = await options.authenticate(await raw(), { clientIp: envelope.clientIp, helo: envelope.heloName, mailFrom: envelope.mailFrom });
       const decided = decideReplies(replies, parsed, envelope, size, auth, lookups.decoded);
       options.log.info({ replies: replies.length, dmarc: auth.dmarc, spf: auth.spf.result, kept: decided.map((d) => d.kind) }, "receive:reply-checked");
       targets.push(...decided);

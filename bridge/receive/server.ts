@@ -6,9 +6,11 @@
  * - RCPT TO: syntax (`553 5.1.3`), recipient limit (`452 4.5.3`), then the directory: forward, discard,
  *   reply and bounce are accepted and remembered, reject/defer answer with the Worker's reply, an
  *   unreachable directory gives `451 4.3.0`;
- * - DATA: read to the end; bare CR/LF `550 5.6.0`, over-size `552 5.3.4`, too many hops `554 5.4.6`;
- *   then the end-of-DATA policy (./data-policy.ts: loops, bounces, who may reply); then spool, and
- *   answer 250 only once the spool has it on disk (`452 4.3.1` if it cannot).
+ * - DATA: read to the end, written to the spool as it arrives (only the header section stays in
+ *   memory); bare CR/LF `550 5.6.0`, over-size `552 5.3.4`, too many hops `554 5.4.6`; then the
+ *   end-of-DATA policy (./data-policy.ts: loops, bounces, who may reply); then the spool commits, and
+ *   250 comes only once the entry is on disk (`452 4.3.1` if it cannot be). A refused message leaves
+ *   nothing in the spool.
  *
  * No AUTH on the MX port; STARTTLS only with a configured certificate. smtp-server's own enhanced
  * status codes are turned off (`hideENHANCEDSTATUSCODES`): it would put its generic code (e.g. 5.1.1
@@ -18,7 +20,7 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp
 import type { Logger } from "../log.js";
 import { MailError, toMailError } from "../mail/errors.js";
 import { REPLIES } from "../mail/replies.js";
-import type { AliasDirectory, Envelope, RcptTarget, Spool, SpoolState } from "../mail/types.js";
+import type { AliasDirectory, Envelope, RcptTarget, Spool, SpoolState, SpoolWriter } from "../mail/types.js";
 import type { DataPolicy } from "./data-policy.js";
 import { type BridgeObserver, NO_OBSERVER } from "../ops/observer.js";
 import { isValidAddress } from "./address.js";
@@ -166,14 +168,26 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   };
 
   async function handleData(stream: NodeJS.ReadableStream, session: SMTPServerSession): Promise<string> {
-    const data = await readData(stream as import("node:stream").Readable, options.maxMessageBytes);
+    // The message goes to the spool as it arrives (only its header section is kept in memory); every
+    // refusal below drops what was written, and only a commit makes it an entry.
+    const writer = spool.begin();
+    try {
+      return await checkAndSpool(writer, stream, session);
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+  }
+
+  async function checkAndSpool(writer: SpoolWriter, stream: NodeJS.ReadableStream, session: SMTPServerSession): Promise<string> {
+    const data = await readData(stream as import("node:stream").Readable, options.maxMessageBytes, (chunk) => writer.write(chunk));
     const clientIp = session.remoteAddress;
     const sessionId = session.id;
     if (data.bareLineEnding) {
       log.warn({ session: sessionId, clientIp, size: data.size }, "receive:bare-line-ending");
       throw new MailError("receive", REPLIES.bareLineEnding);
     }
-    if (!data.raw) {
+    if (data.overSize) {
       log.info({ session: sessionId, clientIp, size: data.size }, "receive:too-big");
       throw new MailError("receive", REPLIES.messageTooBig);
     }
@@ -191,12 +205,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       receivedBy: options.hostname,
     };
     // End-of-DATA policy (./data-policy.ts): loops, bounces, reply checks, reverse-alias tokens.
-    const final = await options.policy(targets, data.raw, envelope);
+    const final = await options.policy(targets, { header: data.header, size: data.size, read: () => writer.read() }, envelope);
     if (final.length === 0) {
+      await writer.abort();
       log.info({ session: sessionId, size: data.size, targets: targets.map((t) => t.kind), clientIp }, "receive:accepted-nothing-to-do");
       return `${REPLIES.messageAccepted.enhanced} ${REPLIES.messageAccepted.message}`;
     }
-    const state = await spool.put(envelope, final, data.raw);
+    const state = await writer.commit(envelope, final);
     log.info({ spoolId: state.id, session: sessionId, size: data.size, targets: final.map((t) => t.kind), clientIp }, "receive:accepted");
     observer.accepted(data.size);
     options.onSpooled?.(state);

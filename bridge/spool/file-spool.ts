@@ -10,7 +10,9 @@
  *
  * `put` writes message and state to tmp/ with fsync, renames the message into messages/ and fsyncs
  * that directory, then renames the state into state/ and fsyncs it. Only then does it resolve, and
- * only then may the receiver answer 250. Because messages/ is synced before the state rename, a crash
+ * only then may the receiver answer 250. `begin` does the same for a message that arrives in pieces:
+ * its bytes go to tmp/ as they come (./spool-writer.ts) and its `commit` is put's sequence from the
+ * message's fsync on. Because messages/ is synced before the state rename, a crash
  * can leave a message without state (never acknowledged: deleted at recovery) but never a committed
  * state without its message. `update` replaces the state file the same way (tmp, fsync, rename,
  * fsync dir), so after a crash each state file is either the old or the new version.
@@ -23,10 +25,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../log.js";
-import { MailError } from "../mail/errors.js";
-import { REPLIES } from "../mail/replies.js";
-import type { Envelope, Spool, SpoolState, Target } from "../mail/types.js";
+import type { Envelope, Spool, SpoolState, SpoolWriter, Target } from "../mail/types.js";
 import { renameSynced, syncDir, writeSynced } from "./durable-fs.js";
+import { createSpoolWriter } from "./spool-writer.js";
 import { dueAt, parseState, serializeState, SPOOL_ID } from "./state.js";
 
 export interface FileSpoolOptions {
@@ -121,6 +122,27 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
     }
   }
 
+  /** A new entry written through a {@link createSpoolWriter}: the message first, then the state (the commit). */
+  function begin(): SpoolWriter {
+    const id = newSpoolId();
+    const tmpMessage = path.join(d.tmp, `${id}.eml`);
+    const tmpState = path.join(d.tmp, `${id}.json`);
+    return createSpoolWriter(tmpMessage, {
+      async commit(envelope, targets, size) {
+        const state = options.initialState(id, envelope, targets, size);
+        await writeSynced(tmpState, serializeState(state));
+        await renameSynced(tmpMessage, d.messages, `${id}.eml`);
+        await renameSynced(tmpState, d.state, `${id}.json`); // the commit
+        index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt, indexedAt: Date.now() });
+        return state;
+      },
+      async cleanUp() {
+        // In commit order (state first), so a crash during the clean-up leaves nothing committed.
+        for (const f of [stateFile(id), tmpState, messageFile(id), tmpMessage]) await rm(f, { force: true }).catch(() => {});
+      },
+    });
+  }
+
   return {
     dir,
 
@@ -162,23 +184,12 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
     },
 
     async put(envelope, targets, raw) {
-      const id = newSpoolId();
-      const state = options.initialState(id, envelope, targets, raw.length);
-      const tmpMessage = path.join(d.tmp, `${id}.eml`);
-      const tmpState = path.join(d.tmp, `${id}.json`);
-      try {
-        await writeSynced(tmpMessage, raw);
-        await writeSynced(tmpState, serializeState(state));
-        await renameSynced(tmpMessage, d.messages, `${id}.eml`);
-        await renameSynced(tmpState, d.state, `${id}.json`); // the commit
-      } catch (err) {
-        // Undo in commit order (state first) so a crash during the clean-up leaves nothing committed.
-        for (const f of [stateFile(id), tmpState, messageFile(id), tmpMessage]) await rm(f, { force: true }).catch(() => {});
-        throw new MailError("spool", REPLIES.spoolFull, { cause: err, detail: `spool write failed: ${(err as Error).message}` });
-      }
-      index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt, indexedAt: Date.now() });
-      return state;
+      const writer = begin();
+      await writer.write(raw);
+      return writer.commit(envelope, targets);
     },
+
+    begin,
 
     async due(now, opts = {}) {
       const t = now.getTime();

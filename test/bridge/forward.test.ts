@@ -3,6 +3,7 @@
  * transform, DKIM, deliver) → a real SMTP sink as RELAY_URL. The Worker is replaced by a fake directory
  * and a fake reporter (see ./support.ts).
  */
+import { randomBytes } from "node:crypto";
 import { dkimVerify } from "mailauth";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bridge/log.js";
@@ -18,6 +19,7 @@ import {
 const ALIAS = "shop@alias.test";
 const DUO = "duo@alias.test";
 const INACTIVE = "inactive@alias.test";
+const BANNER = "banner@alias.test";
 
 let spool: Awaited<ReturnType<typeof tempDir>>;
 let outbox: Awaited<ReturnType<typeof tempDir>>;
@@ -35,6 +37,9 @@ beforeEach(async () => {
       [ALIAS]: answers.forward(forwardPlan(ALIAS, ["jane@real.test"])),
       [DUO]: answers.forward(forwardPlan(DUO, ["jane@real.test", "joe@real.test"], { aliasId: "alias-duo" })),
       [INACTIVE]: answers.discard("alias-inactive"),
+      [BANNER]: answers.forward(forwardPlan(BANNER, ["jane@real.test"], {
+        aliasId: "alias-banner", display: { fromFormat: 0, bannerLocation: "top", useReplyTo: false, aliasDescription: null },
+      })),
     }),
     reporter,
     signer: createDkimSigner({ selector: "s1", privateKey: DKIM_KEY.privateKey }),
@@ -80,6 +85,32 @@ describe("forward", () => {
     expect(reporter.events).toMatchObject([
       { kind: "forwarded", aliasId: "alias-shop@alias.test", userId: "user-1", bytes: Buffer.byteLength(raw) },
     ]);
+  });
+
+  it("a message far larger than DATA keeps in memory (a 6 MiB attachment) arrives intact: attachment byte for byte, banner in its text, signature valid", async () => {
+    const attachment = [
+      "--b1", "Content-Type: application/octet-stream", "Content-Transfer-Encoding: base64",
+      'Content-Disposition: attachment; filename="big.bin"', "",
+      randomBytes(4.5 * 1024 * 1024).toString("base64").replace(/.{76}/g, "$&\r\n"),
+    ].join("\r\n");
+    const raw = Buffer.from([
+      "From: Alice <alice@sender.test>", `To: ${BANNER}`, "Subject: big", "Message-ID: <big-1@sender.test>",
+      "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b1"', "",
+      "--b1", "Content-Type: text/plain; charset=utf-8", "", "The file is attached.", "",
+      attachment, "--b1--", "",
+    ].join("\r\n"));
+    expect(raw.length).toBeGreaterThan(6 * 1024 * 1024);
+    expect((await sendWithNodemailer(bridge.port, { from: "alice@sender.test", to: [BANNER], raw })).response).toMatch(/^250 2\.0\.0 /);
+
+    const got = (await waitFor("the sink to get the message", async () => (await sinkMessages(outbox.dir))[0], 60_000))!;
+    expect(got.eml.includes(Buffer.from(`${attachment}\r\n--b1--\r\n`))).toBe(true);
+    const textPart = /--b1\r\nContent-Type: text\/plain; charset=utf-8\r\n\r\n([\s\S]*?)\r\n--b1\r\n/.exec(got.eml.toString("latin1"))![1]!;
+    expect(textPart).toMatch(/banner@alias\.test[\s\S]*\r\n\r\nThe file is attached\.\r\n$/); // the banner on top
+    const dkim = await dkimVerify(got.eml, { resolver: dkimResolver as never });
+    expect(dkim.results.map((r) => r.status.result)).toEqual(["pass"]);
+    await waitFor("the spool to empty", async () => (await spoolFiles(spool.dir, "state")).length === 0);
+    expect(await spoolFiles(spool.dir, "tmp")).toEqual([]);
+    expect(await spoolFiles(spool.dir, "messages")).toEqual([]);
   });
 
   it("sends each recipient of the alias its own copy and counts the alias once", async () => {

@@ -14,7 +14,7 @@ import { createLogger } from "../../bridge/log.js";
 import { createDkimSigner } from "../../bridge/sign/dkim.js";
 import { RawSmtp, sendMail } from "../helpers/smtp.js";
 import {
-  answers, DKIM_KEY, fakeDirectory, fakeReporter, forwardPlan, message, spoolFiles, tempDir, testConfig,
+  answers, DKIM_KEY, fakeDirectory, fakeReporter, forwardPlan, message, spoolFiles, tempDir, testConfig, waitFor,
 } from "./support.js";
 
 const ALIAS = "shop@alias.test";
@@ -125,6 +125,54 @@ describe("receive", () => {
     expect((await c.data(message("alice@sender.test", ALIAS))).code).toBe(250);
     await c.quit();
     expect((await spooled()).length).toBe(1);
+  });
+
+  describe("a large message goes to disk while it arrives, and a refused one leaves nothing there", () => {
+    const lines = (n: number) => `${"y".repeat(76)}\r\n`.repeat(n); // 78 octets a line
+    const nothingSpooled = async () => {
+      for (const sub of ["tmp", "messages", "state"]) expect(await spoolFiles(tmp.dir, sub), sub).toEqual([]);
+    };
+
+    it("a bare LF after 2 MiB: 550 5.6.0, the bytes written so far removed", async () => {
+      await start();
+      const data = message("alice@sender.test", ALIAS, "late smuggling", `${lines(27_000)}bad\nline\r\n`);
+      const r = await sendMail(bridge.port, { from: "alice@sender.test", to: [ALIAS], data });
+      expect(r.data!.text).toBe("550 5.6.0 Message contains bare CR or LF, refused");
+      await nothingSpooled();
+    });
+
+    it("over MAX_MESSAGE_BYTES after 1 MiB: 552 5.3.4, nothing kept", async () => {
+      await start({ MAX_MESSAGE_BYTES: String(1024 * 1024) });
+      const data = message("alice@sender.test", ALIAS, "too big", lines(20_000));
+      const r = await sendMail(bridge.port, { from: "alice@sender.test", to: [ALIAS], data });
+      expect(r.data!.text).toBe("552 5.3.4 Message size exceeds fixed maximum message size");
+      await nothingSpooled();
+    });
+
+    it("a client that goes away in the middle: the partly written file is removed, nothing committed", async () => {
+      await start();
+      const c = await RawSmtp.connect(bridge.port);
+      await c.command("EHLO client.test");
+      await c.command("MAIL FROM:<alice@sender.test>");
+      await c.command(`RCPT TO:<${ALIAS}>`);
+      expect((await c.command("DATA")).code).toBe(354);
+      c.write(message("alice@sender.test", ALIAS, "cut off", lines(13_000))); // 1 MiB, no terminator
+      // It is being written to disk (beyond what is kept in memory) before the end of DATA ...
+      await waitFor("the temp file", async () => (await spoolFiles(tmp.dir, "tmp")).length === 1);
+      c.destroy();
+      // ... and removed when the client is gone.
+      await waitFor("tmp/ to empty", async () => (await spoolFiles(tmp.dir, "tmp")).length === 0);
+      await nothingSpooled();
+    });
+
+    it("a message of several MiB is spooled byte for byte", async () => {
+      await start();
+      const data = message("alice@sender.test", ALIAS, "large", lines(60_000));
+      const r = await sendMail(bridge.port, { from: "alice@sender.test", to: [ALIAS], data });
+      const id = /as (\S+)$/.exec(r.data!.text)![1]!;
+      expect((await readFile(path.join(tmp.dir, "messages", `${id}.eml`))).equals(Buffer.from(data))).toBe(true);
+      expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+    });
   });
 
   it("accepts MAX_RECIPIENTS recipients and answers the next one 452 4.5.3", async () => {

@@ -1,14 +1,18 @@
 /**
  * The file spool on a real temp directory: what is on disk after a put, what recovery does with each
- * kind of debris a crash can leave, and that an unreadable entry is set aside without stopping the rest.
+ * kind of debris a crash can leave, that an unreadable entry is set aside without stopping the rest, and
+ * how a message written while it arrives (begin: DATA streamed to disk) commits, aborts and fails.
  */
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bridge/log.js";
+import { MailError } from "../../bridge/mail/errors.js";
 import type { Envelope, Target } from "../../bridge/mail/types.js";
 import { initialState } from "../../bridge/pipeline/initial-state.js";
 import { createFileSpool, type FileSpool, newSpoolId } from "../../bridge/spool/file-spool.js";
+import { MEMORY_BYTES } from "../../bridge/spool/spool-writer.js";
 import { dueAt } from "../../bridge/spool/state.js";
 import { forwardPlan, spoolFiles, tempDir } from "./support.js";
 
@@ -128,5 +132,68 @@ describe("file spool", () => {
 
   it("refuses ids that could escape the spool directory", async () => {
     await expect(spool.readMessage("../../etc/passwd")).rejects.toThrow(/not a spool id/);
+  });
+});
+
+describe("a message written while it arrives (begin)", () => {
+  /** A message several times larger than what the writer keeps in memory, in 64 KiB pieces. */
+  const big = Buffer.concat([Buffer.from("Subject: big\r\n\r\n"), randomBytes(4 * MEMORY_BYTES + 12345)]);
+  const pieces = (bytes: Buffer) => Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+
+  it("goes to a temp file as it comes, reads back whole, and commits byte for byte", async () => {
+    const writer = spool.begin();
+    for (const piece of pieces(big)) await writer.write(piece);
+    // Past the memory allowance the bytes are on disk, in tmp/ only: nothing is committed yet.
+    const [tmpFile] = await spoolFiles(tmp.dir, "tmp");
+    expect(tmpFile).toMatch(/\.eml$/);
+    expect((await stat(path.join(tmp.dir, "tmp", tmpFile!))).size).toBeGreaterThan(MEMORY_BYTES);
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([]);
+    expect((await spool.stats()).depth).toBe(0);
+    expect((await writer.read()).equals(big)).toBe(true);
+
+    const state = await writer.commit(envelope(), targets);
+    expect(state.size).toBe(big.length);
+    expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+    expect((await readFile(path.join(tmp.dir, "messages", `${state.id}.eml`))).equals(big)).toBe(true);
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([`${state.id}.json`]);
+    expect((await spool.readMessage(state.id)).equals(big)).toBe(true);
+  });
+
+  it("a small message stays in memory until its commit", async () => {
+    const writer = spool.begin();
+    await writer.write(raw.subarray(0, 5));
+    await writer.write(raw.subarray(5));
+    expect(await spoolFiles(tmp.dir, "tmp")).toEqual([]);
+    expect((await writer.read()).equals(raw)).toBe(true);
+    const state = await writer.commit(envelope(), targets);
+    expect(await readFile(path.join(tmp.dir, "messages", `${state.id}.eml`))).toEqual(raw);
+  });
+
+  it("abort leaves nothing behind, and is a no-op after a commit", async () => {
+    const writer = spool.begin();
+    for (const piece of pieces(big)) await writer.write(piece);
+    expect(await spoolFiles(tmp.dir, "tmp")).toHaveLength(1);
+    await writer.abort();
+    for (const sub of ["tmp", "messages", "state"]) expect(await spoolFiles(tmp.dir, sub)).toEqual([]);
+
+    const committed = spool.begin();
+    for (const piece of pieces(big)) await committed.write(piece);
+    const state = await committed.commit(envelope(), targets);
+    await committed.abort();
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([`${state.id}.json`]);
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([`${state.id}.eml`]);
+  });
+
+  it("a write that fails (here: tmp/ gone) makes the commit refuse with 452 4.3.1 and leaves nothing", async () => {
+    await rm(path.join(tmp.dir, "tmp"), { recursive: true });
+    const writer = spool.begin();
+    for (const piece of pieces(big)) await writer.write(piece); // the failure is kept, not thrown here
+    expect(writer.size).toBe(big.length);
+    const err = await writer.commit(envelope(), targets).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(MailError);
+    expect(err).toMatchObject({ smtpCode: 452, enhanced: "4.3.1", stage: "spool" });
+    expect(await spoolFiles(tmp.dir, "messages")).toEqual([]);
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([]);
+    expect((await spool.stats()).depth).toBe(0);
   });
 });

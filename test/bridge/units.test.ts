@@ -72,25 +72,54 @@ describe("envelope address syntax", () => {
 describe("DATA reader", () => {
   async function read(chunks: string[], max = 1000) {
     const stream = new PassThrough();
-    const result = readData(stream, max);
-    for (const c of chunks) stream.write(Buffer.from(c, "latin1"));
+    const written: Buffer[] = [];
+    const result = readData(stream, max, (chunk) => { written.push(chunk); });
+    for (const c of chunks) {
+      stream.write(Buffer.from(c, "latin1"));
+      await new Promise((r) => setImmediate(r)); // one chunk at a time, as a socket delivers them
+    }
     stream.end();
-    return result;
+    return { ...(await result), written: Buffer.concat(written).toString("latin1") };
   }
 
-  it("accepts CRLF only, also when a CRLF is split across chunks", async () => {
+  it("accepts CRLF only, also when a CRLF is split across chunks, and passes every byte on", async () => {
     const r = await read(["Subject: a\r", "\n\r\nbody\r", "\n"]);
-    expect(r).toMatchObject({ bareLineEnding: false, size: 20 });
-    expect(r.raw!.toString()).toBe("Subject: a\r\n\r\nbody\r\n");
+    expect(r).toMatchObject({ bareLineEnding: false, overSize: false, size: 20 });
+    expect(r.written).toBe("Subject: a\r\n\r\nbody\r\n");
+    expect(r.header.toString()).toBe("Subject: a\r\n\r\n");
   });
 
   it.each([["a\nb\r\n"], ["a\rb\r\n"], ["a\r\r\n"], ["a\r\n\n"], ["abc\r"]])("flags %j", async (text) => {
     expect((await read([text])).bareLineEnding).toBe(true);
   });
 
+  it("stops passing bytes on after a bare line ending", async () => {
+    const r = await read(["Subject: a\r\n\r\nok\r\n", "bad\nline\r\n", "more\r\n"]);
+    expect(r.bareLineEnding).toBe(true);
+    expect(r.written).toBe("Subject: a\r\n\r\nok\r\n");
+  });
+
   it("drops the bytes of an oversized message but still counts them", async () => {
     const r = await read(["x".repeat(600), "y".repeat(600)], 1000);
-    expect(r).toMatchObject({ raw: null, size: 1200 });
+    expect(r).toMatchObject({ overSize: true, size: 1200 });
+    expect(r.header.length).toBe(0);
+    expect(r.written).toBe("x".repeat(600));
+  });
+
+  it("keeps only the header section, wherever the empty line falls between chunks", async () => {
+    const text = "From: a@b.test\r\nSubject: x\r\n\r\nbody line\r\n\r\nmore\r\n";
+    const headerLength = text.indexOf("\r\n\r\n") + 4;
+    for (let cut = 1; cut < text.length; cut++) {
+      for (const size of [1, 2, 3, 5]) {
+        const chunks = [text.slice(0, cut), ...(text.slice(cut).match(new RegExp(`[\\s\\S]{1,${size}}`, "g")) ?? [])];
+        const r = await read(chunks);
+        expect(r.header.toString(), `cut ${cut}, size ${size}`).toBe(text.slice(0, headerLength));
+        expect(r.written).toBe(text);
+      }
+    }
+    expect((await read(["\r", "\nbody\r\n"])).header.toString()).toBe("\r\n");
+    expect((await read(["\r\n\r\nbody\r\n"])).header.toString()).toBe("\r\n");
+    expect((await read(["Subject: no body\r\n"])).header.toString()).toBe("Subject: no body\r\n");
   });
 
   it("counts Received fields of the header only", async () => {

@@ -85,6 +85,11 @@ export class RawSmtp {
     this.socket.write(bytes);
   }
 
+  /** Drops the connection at once, without QUIT (a client that goes away, e.g. in the middle of DATA). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
   async quit(): Promise<void> {
     if (!this.closed) await this.command("QUIT").catch(() => undefined);
     this.socket.destroy();

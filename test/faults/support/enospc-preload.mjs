@@ -1,7 +1,8 @@
 // Loaded into a bridge process with NODE_OPTIONS="--import <this file>" by the fault suite's disk-full
 // scenario where a small tmpfs cannot be mounted: it makes the disk under FAULT_ENOSPC_DIR "full" while
-// the file FAULT_ENOSPC_FLAG exists. A write there then stores half its data and fails with ENOSPC, the
-// way a write on a full file system ends. Test code only; the bridge itself has no such switch.
+// the file FAULT_ENOSPC_FLAG exists. A write there (writeFile, or writev for a message streamed to disk)
+// then stores half its data and fails with ENOSPC, the way a write on a full file system ends. Test code
+// only; the bridge itself has no such switch.
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
@@ -28,6 +29,16 @@ if (dir && flag) {
       throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC", errno: -28, syscall: "write", path: file });
     }
     return realWriteFile.call(this, data, options);
+  };
+  // A large message is written in batches while it arrives (bridge/spool/spool-writer.ts): the same there.
+  const realWritev = proto.writev;
+  proto.writev = async function writev(buffers, position) {
+    const file = pathOf.get(this);
+    if (file && file.startsWith(`${dir}/`) && existsSync(flag)) {
+      if (buffers.length > 0) await this.write(buffers[0].subarray(0, Math.floor(buffers[0].length / 2)));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC", errno: -28, syscall: "write", path: file });
+    }
+    return realWritev.call(this, buffers, position);
   };
   syncBuiltinESMExports();
 }

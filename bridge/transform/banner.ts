@@ -17,7 +17,7 @@ import type { ForwardPlan } from "../../common/internal-api.js";
 import { DEFAULT_APP_NAME } from "./banner-markers.js";
 import { type BannerWords, canTakeBanner, insertBanner } from "./banner-insert.js";
 import { bannerParts, replaceLeaves } from "./banner-parts.js";
-import { type MimeLeaf, parseMimeSync, serializeMime } from "./mime-tree.js";
+import { type MimeLeaf, mimeChunks, parseMimeSync } from "./mime-tree.js";
 import { cteOf, decodeBody } from "./transfer-encoding.js";
 
 /** Longest sender address shown (RFC 5321 §4.5.3.1.3 allows a path of 256 octets). */
@@ -44,7 +44,17 @@ function clean(text: string, max: number): string {
  *   (the same bytes) when the banner is off or the message has no part that may take one
  */
 export function applyBanner(raw: Buffer, bodyOffset: number, plan: ForwardPlan, sender: string | null): Buffer {
-  const original = raw.subarray(bodyOffset);
+  const chunks = bannerBodyChunks(raw, bodyOffset, plan, sender);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/**
+ * {@link applyBanner}'s body as a list of pieces in order, without copying the message: every piece the
+ * banner does not change is a view of `raw` (an attachment stays where it is). For transforms that
+ * assemble the outgoing message once (./forward.ts).
+ */
+export function bannerBodyChunks(raw: Buffer, bodyOffset: number, plan: ForwardPlan, sender: string | null): Buffer[] {
+  const original = [raw.subarray(bodyOffset)];
   const position = plan.display.bannerLocation;
   if (position === "off") return original;
 
@@ -64,5 +74,5 @@ export function applyBanner(raw: Buffer, bodyOffset: number, plan: ForwardPlan, 
     if (leaf && canTakeBanner(leaf)) replaced.set(leaf, insertBanner(leaf, words, position));
   }
   if (replaced.size === 0) return original;
-  return serializeMime(replaceLeaves(tree, replaced)).subarray(tree.head.length);
+  return mimeChunks(replaceLeaves(tree, replaced)).slice(1); // all but the top-level header block
 }

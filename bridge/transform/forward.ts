@@ -34,7 +34,7 @@ import type { ForwardPlan } from "../../common/internal-api.js";
 import { encodeReverseAlias, needsToken, splitAddress } from "../../common/reverse-alias.js";
 import type { TransformContext } from "../mail/types.js";
 import { isActionField, rewriteActionField } from "./action-headers.js";
-import { applyBanner } from "./banner.js";
+import { bannerBodyChunks } from "./banner.js";
 import { displayFrom } from "./display.js";
 import { addressField, fold, passField, rfc5322Date, unstructuredField } from "./header-format.js";
 import type { Mailbox, ParsedHeaders } from "./parse.js";
@@ -73,6 +73,15 @@ const RECORDED: ReadonlyArray<[key: string, header: string]> = [
  * @throws TypeError only when `plan.aliasEmail` is not a plain `local@domain` address.
  */
 export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: ForwardPlan, ctx: TransformContext): Buffer {
+  return Buffer.concat(forwardChunks(raw, parsed, plan, ctx));
+}
+
+/**
+ * {@link forwardMessage}'s bytes as a list of pieces in order, without copying the body: the new header
+ * block, then the body as views of `raw` (but for the parts that took the banner). For the pipeline,
+ * which assembles the outgoing message once (bridge/pipeline/prepare.ts). Same parameters and errors.
+ */
+export function forwardChunks(raw: Buffer, parsed: ParsedHeaders, plan: ForwardPlan, ctx: TransformContext): Buffer[] {
   const eol = parsed.eol;
   const alias = splitAddress(plan.aliasEmail);
   if (!alias || alias.local.includes("+")) throw new TypeError("forwardMessage: plan.aliasEmail must be local@domain without '+'");
@@ -112,7 +121,7 @@ export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: Forward
   const ccField = cc.length ? addressField("Cc", cc, eol) : null;
 
   const fields = parsed.fields;
-  const body = applyBanner(raw, parsed.bodyOffset, plan, origFrom?.address || ctx.envelope.mailFrom || null);
+  const body = bannerBodyChunks(raw, parsed.bodyOffset, plan, origFrom?.address || ctx.envelope.mailFrom || null);
   const has = (key: string): boolean => fields.some((f) => f.key === key);
 
   // The From block: From, then Reply-To and To when the original had none to replace.
@@ -152,8 +161,8 @@ export function forwardMessage(raw: Buffer, parsed: ParsedHeaders, plan: Forward
   }
   out.push(fold("Feedback-ID", `F:${plan.aliasId}:veilmail`, eol));
 
-  const head = out.map((part) => (typeof part === "string" ? Buffer.from(part + eol, "utf8") : part));
-  return Buffer.concat([...head, Buffer.from(eol), body]);
+  const head = Buffer.concat([...out.map((part) => (typeof part === "string" ? Buffer.from(part + eol, "utf8") : part)), Buffer.from(eol)]);
+  return [head, ...body];
 }
 
 /** The replacement fields for a key we rewrite, or undefined for keys passed through. */

@@ -75,13 +75,28 @@ export function parseMimeSync(raw: Buffer, depth = 0): MimeNode {
 
 /** The bytes of a tree. */
 export function serializeMime(node: MimeNode): Buffer {
+  return Buffer.concat(mimeChunks(node));
+}
+
+/**
+ * The bytes of a tree as the list of its pieces in order, without copying: the pieces of unchanged nodes
+ * are views of the parsed message. `Buffer.concat(mimeChunks(node))` is {@link serializeMime}.
+ */
+export function mimeChunks(node: MimeNode, out: Buffer[] = []): Buffer[] {
+  out.push(node.head);
   switch (node.kind) {
-    case "leaf": return Buffer.concat([node.head, node.body]);
-    case "message": return Buffer.concat([node.head, serializeMime(node.inner)]);
-    case "multipart": return Buffer.concat([
-      node.head, node.preamble, ...node.parts.flatMap((p) => [p.delimiter, serializeMime(p.node), p.trailer]), node.tail,
-    ]);
+    case "leaf": out.push(node.body); break;
+    case "message": mimeChunks(node.inner, out); break;
+    case "multipart":
+      out.push(node.preamble);
+      for (const p of node.parts) {
+        out.push(p.delimiter);
+        mimeChunks(p.node, out);
+        out.push(p.trailer);
+      }
+      out.push(node.tail);
   }
+  return out;
 }
 
 /** message/rfc822 must be 7bit/8bit/binary (RFC 2046 §5.2.1); an encoded one is treated as opaque. */

@@ -20,7 +20,7 @@ import type { ReplyPlan } from "../../common/internal-api.js";
 import { decodeReverseAlias, splitAddress } from "../../common/reverse-alias.js";
 import { addressField, fold, rfc5322Date } from "./header-format.js";
 import { scrubField } from "./header-scrub.js";
-import { parseMime, serializeMime } from "./mime-tree.js";
+import { mimeChunks, parseMime } from "./mime-tree.js";
 import { type Mailbox, parseMailboxes } from "./parse.js";
 import type { ScrubRules } from "./scrub.js";
 import { scrubTree } from "./scrub-parts.js";
@@ -115,6 +115,6 @@ export async function replyMessage(raw: Buffer, plan: ReplyPlan, ctx: ReplyConte
   out.push(fold("Feedback-ID", `R:${plan.aliasId}:veilmail`, eol));
 
   const head = Buffer.concat([...out.map((p) => (typeof p === "string" ? Buffer.from(p + eol, "utf8") : p)), Buffer.from(eol)]);
-  const body = serializeMime(scrubbed).subarray(scrubbed.head.length);
-  return { ok: true, message: Buffer.concat([head, body]) };
+  // One copy: the body's pieces are views of the scrubbed tree (all but its top-level header block).
+  return { ok: true, message: Buffer.concat([head, ...mimeChunks(scrubbed).slice(1)]) };
 }

@@ -92,14 +92,14 @@ describe("round trips of one resolve", () => {
   it("first mail to a username's catch-all: 4 (lookups with maintenance; alias stored while recipients are read; loop check; return path)", async () => {
     const { result, roundTrips, statements } = await resolve("first@una.trips.test");
     expect(result.action).toBe("forward");
-    expect(kinds(statements)).toEqual(["insert", "insert", "select", "select", "select", "select", "select", "select"]);
+    expect(kinds(statements)).toEqual(["insert", "insert", "select", "select", "select", "select", "select"]);
     expect(roundTrips).toBe(4);
   });
 
   it("an alias that exists: 4 (lookups with maintenance; recipients; loop check; return path), and the same plan as at its first mail", async () => {
     const first = await resolve("again@una.trips.test");
     const { result, roundTrips, statements } = await resolve("again@una.trips.test");
-    expect(kinds(statements)).toEqual(["insert", "select", "select", "select", "select", "select", "select"]);
+    expect(kinds(statements)).toEqual(["insert", "select", "select", "select", "select", "select"]);
     expect(roundTrips).toBe(4);
     // The first answer was built from the row as inserted, this one from the row as read back.
     if (first.result.action !== "forward" || result.action !== "forward") throw new Error(`not forwards: ${first.result.action}, ${result.action}`);
@@ -112,7 +112,7 @@ describe("round trips of one resolve", () => {
   it("first mail under an hourly cap: 4 (the cap is counted, then the alias stored, while recipients and the loop check are read)", async () => {
     const { result, roundTrips, statements } = await resolve("first@cap.trips.test");
     expect(result.action).toBe("forward");
-    expect(kinds(statements)).toEqual(["insert", "insert", "insert", "select", "select", "select", "select", "select", "select"]);
+    expect(kinds(statements)).toEqual(["insert", "insert", "insert", "select", "select", "select", "select", "select"]);
     expect(roundTrips).toBe(4);
   });
 

@@ -3,6 +3,7 @@
  * Each function that takes the database is one round trip to it.
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/mysql-core";
 import type { Db } from "../../db/client.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { aliasRecipients, aliases, domains, plans, recipients, usernames, users } from "../../db/schema/index.js";
@@ -23,11 +24,21 @@ export interface AliasContext {
   plan: PlanRow | null;
 }
 
-/** A served domain with its owner and the owner's plan (custom domains; both null for a shared domain). */
-export interface DomainCandidate {
-  domain: DomainRow;
+/** A username with its owner and the owner's plan. */
+export interface UsernameContext {
+  username: UsernameRow;
   user: UserRow | null;
   plan: PlanRow | null;
+}
+
+/** A served domain with whom it belongs to. */
+export interface DomainCandidate {
+  domain: DomainRow;
+  /** A custom domain's owner and the owner's plan (null for a shared domain, or an owner gone). */
+  user: UserRow | null;
+  plan: PlanRow | null;
+  /** On the parent's row only: the username the address's first label names (deleted or not), if any. */
+  username: UsernameContext | null;
 }
 
 /** The alias stored under `email` (deleted ones included), joined with its domain, owner, owner's plan and username. */
@@ -44,36 +55,32 @@ export async function findAlias(db: Db, email: string): Promise<AliasContext | n
   return rows[0] ?? null;
 }
 
+const usernameOwners = alias(users, "username_owner");
+const usernameOwnerPlans = alias(plans, "username_owner_plan");
+
 /**
- * Domain rows whose name is one of `names` (used with a domain and its parent), each with its owner:
- * at most one per name, the one that holds it (shared or verified custom, `claimed_by = ''`); other
- * accounts' pending claims of a name (../accounts/domain-claims.ts) receive nothing and are left out.
+ * What the domain part of an address can name, in one query: the rows of `domain` and of its `parent`
+ * (`jane.share.test` → `share.test`, name `jane`) that hold their names (shared or verified custom,
+ * `claimed_by = ''`; other accounts' pending claims of a name, ../accounts/domain-claims.ts, receive
+ * nothing and are left out), each with its owner; the parent's row also with the username `parent.name`
+ * (for first mail to `x@<username>.<shared domain>`).
  */
-export async function findDomains(db: Db, names: string[]): Promise<DomainCandidate[]> {
-  return db.select({ domain: domains, user: users, plan: plans })
+export async function findDomains(db: Db, domain: string, parent: { domain: string; name: string } | null): Promise<DomainCandidate[]> {
+  const rows = await db
+    .select({ domain: domains, user: users, plan: plans, username: usernames, usernameUser: usernameOwners, usernamePlan: usernameOwnerPlans })
     .from(domains)
     .leftJoin(users, eq(users.id, domains.userId))
     .leftJoin(plans, eq(plans.name, users.plan))
-    .where(and(inArray(domains.domain, names), eq(domains.claimedBy, "")));
-}
-
-/** A username with its owner and the owner's plan. */
-export interface UsernameContext {
-  username: UsernameRow;
-  user: UserRow | null;
-  plan: PlanRow | null;
-}
-
-/** A username (deleted or not) with its owner and the owner's plan. */
-export async function findUsername(db: Db, name: string): Promise<UsernameContext | null> {
-  const rows = await db
-    .select({ username: usernames, user: users, plan: plans })
-    .from(usernames)
-    .leftJoin(users, eq(users.id, usernames.userId))
-    .leftJoin(plans, eq(plans.name, users.plan))
-    .where(eq(usernames.username, name))
-    .limit(1);
-  return rows[0] ?? null;
+    .leftJoin(usernames, parent ? and(eq(domains.domain, parent.domain), eq(usernames.username, parent.name)) : sql`false`)
+    .leftJoin(usernameOwners, eq(usernameOwners.id, usernames.userId))
+    .leftJoin(usernameOwnerPlans, eq(usernameOwnerPlans.name, usernameOwners.plan))
+    .where(and(inArray(domains.domain, parent ? [domain, parent.domain] : [domain]), eq(domains.claimedBy, "")));
+  return rows.map((r) => ({
+    domain: r.domain,
+    user: r.user,
+    plan: r.plan,
+    username: r.username ? { username: r.username, user: r.usernameUser, plan: r.usernamePlan } : null,
+  }));
 }
 
 /**

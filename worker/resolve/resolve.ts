@@ -20,9 +20,10 @@
  * Two steps, so that the caller can read state of its own (maintenance mode) at the same time as the
  * first reads: {@link lookUpRecipient} reads what the address alone determines and writes nothing;
  * {@link resolveRecipient} decides from that, reading and writing what else it needs. For a plain
- * address the first reads go out together: the alias stored under it, the domain and its parent, and
- * the username the domain would name. The last two are wasted when the alias exists (two statements
- * more, no wait more); first mail to a username waits two round trips less for them.
+ * address the first reads are two queries at once: the alias stored under it, and what its domain can
+ * name (the domain and its parent, with their owners and the username the first label names). The
+ * second is wasted when the alias exists (one statement more, no wait more); first mail to a username
+ * waits two round trips less for it.
  */
 import type { ResolveRequest, ResolveResponse } from "../../common/internal-api.js";
 import { type VerpParts, parseVerp } from "../../common/verp.js";
@@ -32,7 +33,7 @@ import { CUSTOM_LOCAL_PART } from "../domain/alias-format.js";
 import { resolveBounce } from "./bounce.js";
 import { firstMailOnCustomDomain, firstMailOnUsername } from "./first-mail.js";
 import { type ResolveEnv, decideForAlias } from "./forward.js";
-import { type AliasContext, type DomainCandidate, type UsernameContext, findAlias, findDomains, findUsername } from "./lookup.js";
+import { type AliasContext, type DomainCandidate, findAlias, findDomains } from "./lookup.js";
 import { RESOLVE_REPLIES as R } from "./replies.js";
 import { isReverseAliasShaped, resolveReverseAlias } from "./reverse.js";
 
@@ -52,10 +53,8 @@ interface AddressLookup {
   parent: { domain: string; name: string } | null;
   /** The alias stored under `local@domain` (deleted ones included). */
   existing: AliasContext | null;
-  /** The rows of the domain and of its parent that hold their names, each with its owner. */
+  /** The rows of the domain and of its parent that hold their names, each with its owner (and the parent with the username `parent.name`). */
   candidates: DomainCandidate[];
-  /** The username `parent.name` (null: none, or no parent). */
-  username: UsernameContext | null;
 }
 
 /** What {@link lookUpRecipient} found: the input of {@link resolveRecipient}. */
@@ -110,12 +109,8 @@ async function lookUpAddress(db: Db, addr: ParsedAddress): Promise<Answered | Ad
   const local = plus > 0 ? addr.local.slice(0, plus) : addr.local;
   if (!CUSTOM_LOCAL_PART.test(local)) return { kind: "answered", answer: reject(R.unknownRecipient) };
   const parent = parentOf(addr.domain);
-  const [existing, candidates, username] = await Promise.all([
-    findAlias(db, `${local}@${addr.domain}`),
-    findDomains(db, parent ? [addr.domain, parent.domain] : [addr.domain]),
-    parent ? findUsername(db, parent.name) : Promise.resolve(null),
-  ]);
-  return { kind: "address", local, domain: addr.domain, parent, existing, candidates, username };
+  const [existing, candidates] = await Promise.all([findAlias(db, `${local}@${addr.domain}`), findDomains(db, addr.domain, parent)]);
+  return { kind: "address", local, domain: addr.domain, parent, existing, candidates };
 }
 
 async function decideForAddress(db: Db, found: Answered | AddressLookup, env: ResolveEnv): Promise<ResolveResponse> {
@@ -126,7 +121,7 @@ async function decideForAddress(db: Db, found: Answered | AddressLookup, env: Re
   const sharedParent = parent && found.candidates.find((c) => c.domain.domain === parent.domain && c.domain.kind === "shared");
   if (exact?.domain.kind === "shared") return reject(R.unknownRecipient);
   if (exact?.domain.kind === "custom") return firstMailOnCustomDomain(db, exact, found.local, env);
-  if (parent && sharedParent) return firstMailOnUsername(db, sharedParent.domain, parent.name, found.username, found.local, env);
+  if (parent && sharedParent) return firstMailOnUsername(db, sharedParent.domain, parent.name, sharedParent.username, found.local, env);
   return reject(R.relayDenied);
 }
 

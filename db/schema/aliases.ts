@@ -47,6 +47,13 @@ export const aliases = mysqlTable("aliases", {
    */
   index("aliases_user_live_list_idx").on(t.userId, t.deletedAt, t.pinned, t.createdAt),
   index("aliases_user_list_idx").on(t.userId, t.pinned, t.createdAt),
+  /**
+   * The list's search (`filter[search]`: LIKE '%…%' on email and description, alias-list.ts): the
+   * account's entries in the default order (`id` is the order's last key) with both columns, so a search
+   * reads this index alone and stops at the page's last match; rows are read for that page only. A key
+   * is at most 2,384 bytes (InnoDB allows 3,072).
+   */
+  index("aliases_user_search_idx").on(t.userId, t.deletedAt, t.pinned, t.createdAt, t.id, t.email, t.description),
   index("aliases_username_idx").on(t.usernameId),
   index("aliases_domain_idx").on(t.domainId),
 ]);

@@ -2,12 +2,16 @@
  * Listing an account's aliases with addy.io's filters, sorts and pages, all done by the database
  * (no filtering in memory). The default order (pinned first, newest first) is read straight off the
  * indexes `aliases_user_live_list_idx` / `aliases_user_list_idx` (db/schema/aliases.ts), so a page of 100
- * out of 10,000 aliases reads about 100 index entries; other sorts sort only the user's rows.
+ * out of 10,000 aliases reads about 100 index entries; other sorts sort only the user's rows. A search
+ * (`LIKE '%…%'` on address and description, which no index can seek) reads `aliases_user_search_idx`,
+ * which holds both columns in the default order: index entries, not rows, stopping at the page's last
+ * match (MariaDB 10.11, 10,000 aliases, 11 matches: about a sixth of the time of the list index plus a
+ * row read per alias, which the optimizer picks on its own to avoid sorting).
  */
 import { type SQL, and, asc, count, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { aliasRecipients, aliases, domains, usernames, users } from "../../db/schema/index.js";
-import { type AliasWithRecipients, hydrateAliases } from "./aliases.js";
+import { aliasRecipients, aliases, domains, recipients, usernames, users } from "../../db/schema/index.js";
+import { type AliasWithRecipients, aliasOwner } from "./aliases.js";
 
 export const ALIAS_SORT_FIELDS = [
   "local_part", "domain", "email", "emails_forwarded", "emails_blocked", "emails_replied", "emails_sent",
@@ -101,23 +105,58 @@ function ordering(q: AliasListQuery): SQL[] {
 }
 
 /**
- * One page of `userId`'s aliases with their recipients (page and total in parallel, then two for recipients and domains).
+ * One page of `userId`'s aliases with their recipients and the total over all pages.
+ *
+ * One statement reads the page, its recipients and its domains' kinds ({@link pageStatement}). The
+ * total is a `COUNT(*)`: without a search it runs alongside the page (a large account's pages are
+ * usually full, and then only a count can tell the total). A search counts only when the page cannot
+ * tell: a page that is not full, and not past the end, ends the matches, so a narrow search (the usual
+ * one) scans the account's index entries once.
  * @example listAliases(db, userId, { deleted: "with", search: "shop", page: 1, size: 100 })
  */
 export async function listAliases(db: Db, userId: string, q: AliasListQuery): Promise<AliasPage> {
-  const where = and(...conditions(userId, q));
-  const [rows, totals] = await Promise.all([
-    listAliasesQuery(db, userId, q),
-    db.select({ n: count() }).from(aliases).where(where),
-  ]);
-  const total = Number(totals[0]?.n ?? 0);
-  return {
-    items: await hydrateAliases(db, rows),
-    total, page: q.page, size: q.size, lastPage: Math.max(1, Math.ceil(total / q.size)),
-  };
+  const countAll = async () => Number((await db.select({ n: count() }).from(aliases).where(and(...conditions(userId, q))))[0]?.n ?? 0);
+  const [rows, counted] = await Promise.all([pageStatement(db, userId, q), q.search ? undefined : countAll()]);
+  const items = groupPage(rows);
+  const ended = items.length < q.size && (items.length > 0 || q.page === 1);
+  const total = counted ?? (ended ? (q.page - 1) * q.size + items.length : await countAll());
+  return { items, total, page: q.page, size: q.size, lastPage: Math.max(1, Math.ceil(total / q.size)) };
 }
 
-/** The SQL of the page query, for EXPLAIN in tests and benchmarks. */
+/** The search's index (db/schema/aliases.ts): the account's entries with email and description. */
+const SEARCH_INDEX = "aliases_user_search_idx";
+
+/** The ids of the page's aliases, in order: the query that reads the index (EXPLAIN it in tests and benchmarks). */
 export function listAliasesQuery(db: Db, userId: string, q: AliasListQuery) {
-  return db.select().from(aliases).where(and(...conditions(userId, q))).orderBy(...ordering(q)).limit(q.size).offset((q.page - 1) * q.size);
+  return db.select({ id: aliases.id }).from(aliases, q.search ? { forceIndex: SEARCH_INDEX } : {})
+    .where(and(...conditions(userId, q))).orderBy(...ordering(q)).limit(q.size).offset((q.page - 1) * q.size);
+}
+
+/**
+ * The page as one statement: the ids ({@link listAliasesQuery}) as a derived table, joined to the
+ * aliases, their attached recipients (oldest first) and their domains. An alias with n recipients is n rows.
+ */
+function pageStatement(db: Db, userId: string, q: AliasListQuery) {
+  const page = listAliasesQuery(db, userId, q).as("page");
+  return db.select({ alias: aliases, recipient: recipients, kind: domains.kind })
+    .from(page)
+    .innerJoin(aliases, eq(aliases.id, page.id))
+    .leftJoin(aliasRecipients, eq(aliasRecipients.aliasId, aliases.id))
+    .leftJoin(recipients, eq(recipients.id, aliasRecipients.recipientId))
+    .leftJoin(domains, eq(domains.id, aliases.domainId))
+    .orderBy(...ordering(q), asc(recipients.createdAt));
+}
+
+/** Rows of {@link pageStatement} (one per alias and recipient, in page order) → one item per alias. */
+function groupPage(rows: Awaited<ReturnType<typeof pageStatement>>): AliasWithRecipients[] {
+  const items: AliasWithRecipients[] = [];
+  let last: AliasWithRecipients | undefined;
+  for (const row of rows) {
+    if (last?.alias.id !== row.alias.id) {
+      last = { alias: row.alias, recipients: [], owner: aliasOwner(row.alias, row.kind) };
+      items.push(last);
+    }
+    if (row.recipient) last.recipients.push(row.recipient);
+  }
+  return items;
 }

@@ -146,12 +146,16 @@ export async function hydrateAliases(db: Db, rows: AliasRow[]): Promise<AliasWit
     recipientsOfAliases(db, rows.map((r) => r.id)),
     domainIds.length > 0 ? db.select({ id: domains.id, kind: domains.kind }).from(domains).where(inArray(domains.id, domainIds)) : Promise.resolve([]),
   ]);
-  const custom = new Set(kinds.filter((k) => k.kind === "custom").map((k) => k.id));
-  return rows.map((alias) => ({
-    alias,
-    recipients: byAlias.get(alias.id) ?? [],
-    owner: alias.usernameId ? "username" : custom.has(alias.domainId) ? "custom" : "shared",
-  }));
+  const kindOf = new Map(kinds.map((k) => [k.id, k.kind]));
+  return rows.map((alias) => ({ alias, recipients: byAlias.get(alias.id) ?? [], owner: aliasOwner(alias, kindOf.get(alias.domainId)) }));
+}
+
+/**
+ * Where an alias lives, from its row and the `kind` of its domain row (`custom`, `shared`; absent when unknown).
+ * @example aliasOwner(alias, "custom") // "custom" unless the alias is on a username
+ */
+export function aliasOwner(alias: AliasRow, domainKind: string | null | undefined): AliasWithRecipients["owner"] {
+  return alias.usernameId ? "username" : domainKind === "custom" ? "custom" : "shared";
 }
 
 /** The alias `id` of `userId` (deleted ones included) with its recipients. @throws ApiError NOT_FOUND */

@@ -1,0 +1,1 @@
+CREATE INDEX `aliases_user_search_idx` ON `aliases` (`user_id`,`deleted_at`,`pinned`,`created_at`,`id`,`email`,`description`);

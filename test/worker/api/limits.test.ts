@@ -34,6 +34,22 @@ describe("requests per token per minute", () => {
     expect((await t.req("GET", "/api/v1/domain-options", { headers: extensionHeaders(other.token) })).status).toBe(200);
   });
 
+  it("a GET is read while it is counted: past the limit the 429 replaces whatever it answered (here 404), and every answer carries the counters", async () => {
+    const frank = await t.account("frank");
+    const replies = [];
+    for (let i = 0; i < 11; i++) replies.push(await t.req("GET", `/api/v1/aliases/${crypto.randomUUID()}`, { headers: extensionHeaders(frank.token) }));
+    expect(replies.map((r) => r.status).filter((s) => s !== 404 && s !== 429)).toEqual([]);
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
+    expect(replies.filter((r) => r.status === 404).length).toBeLessThanOrEqual(10);
+    for (const r of replies) {
+      expect(r.headers.get("x-ratelimit-limit")).toBe("5");
+      if (r.status === 429) expect([r.json, r.headers.get("x-ratelimit-remaining")]).toEqual([{ message: "Too Many Attempts." }, "0"]);
+      else expect(Number(r.headers.get("x-ratelimit-remaining"))).toBeLessThan(5);
+    }
+    const listed = await t.req("GET", "/api/v1/aliases", { headers: extensionHeaders((await t.admin<{ token: string }>("tokens", { username: "frank", name: "second" })).token) });
+    expect([listed.status, listed.headers.get("x-ratelimit-remaining")]).toEqual([200, "4"]);
+  });
+
   it("SimpleLogin callers get {error}", async () => {
     const bob = await t.account("bob");
     const replies = [];

@@ -9,6 +9,7 @@
  * 403 ({@link UNVERIFIED}): an account nobody has proved a mailbox for gets no API. Each request then
  * counts against the token's per-minute limit (429 with `Retry-After`);
  * `X-RateLimit-Limit` / `X-RateLimit-Remaining` tell the client where it stands, as Laravel does.
+ * define.ts runs the two in order, and for a GET counts while the handler reads.
  */
 import type { Context } from "hono";
 import { authenticateApiToken, touchApiToken } from "../../accounts/tokens.js";
@@ -33,25 +34,40 @@ export function tokenOf(c: Context): string | null {
 }
 
 /**
- * Authenticates the request and counts it; sets `c.var.apiCaller`.
- * @throws ApiError UNAUTHORIZED; FORBIDDEN (account not verified); RATE_LIMITED past `apiRateLimitPerMinute`
+ * Identifies the caller by token and sets `c.var.apiCaller` (one read; a stale `last_used_at` is
+ * written after the response).
+ * @throws ApiError UNAUTHORIZED; FORBIDDEN (account not verified)
  */
-export async function authenticate(c: Context<AppEnv>): Promise<ApiCaller> {
+export async function identifyCaller(c: Context<AppEnv>): Promise<ApiCaller> {
   const token = tokenOf(c);
   if (!token) throw new ApiError("UNAUTHORIZED", "Unauthenticated.");
   const now = nowSeconds();
   const auth = await authenticateApiToken(c.var.db, token, now);
   if (!auth) throw new ApiError("UNAUTHORIZED", "Unauthenticated.");
   if (!auth.verified) throw new ApiError("FORBIDDEN", UNVERIFIED);
-  const limit = c.var.config.apiRateLimitPerMinute;
-  const state = await hitRateLimit(c.var.db, `api:${auth.tokenId}`, limit, 60, now);
-  c.header("X-RateLimit-Limit", String(limit));
-  c.header("X-RateLimit-Remaining", String(state.remaining));
-  if (!state.allowed) {
-    throw new ApiError("RATE_LIMITED", "Too Many Attempts.", undefined, { headers: { "Retry-After": String(state.retryAfter) } });
-  }
   if (auth.stale) runAfterResponse(c, touchApiToken(c.var.db, auth.tokenId, now), "token touch");
   const caller = { userId: auth.userId, tokenId: auth.tokenId };
   c.set("apiCaller", caller);
   return caller;
+}
+
+/** The outcome of counting a request: the `X-RateLimit-*` headers, and the 429 to throw when over the limit. */
+export interface RequestCount {
+  headers: Record<string, string>;
+  refusal: ApiError | null;
+}
+
+/**
+ * Counts the request against its token's per-minute limit (one write). Sets no header itself: the
+ * caller applies `headers` to whatever it answers (define.ts).
+ * @example const counted = await countRequest(c, caller); if (counted.refusal) throw counted.refusal;
+ */
+export async function countRequest(c: Context<AppEnv>, caller: ApiCaller): Promise<RequestCount> {
+  const limit = c.var.config.apiRateLimitPerMinute;
+  const state = await hitRateLimit(c.var.db, `api:${caller.tokenId}`, limit, 60, nowSeconds());
+  const headers = { "X-RateLimit-Limit": String(limit), "X-RateLimit-Remaining": String(state.remaining) };
+  const refusal = state.allowed
+    ? null
+    : new ApiError("RATE_LIMITED", "Too Many Attempts.", undefined, { headers: { "Retry-After": String(state.retryAfter) } });
+  return { headers, refusal };
 }

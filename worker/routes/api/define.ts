@@ -6,7 +6,7 @@
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../../types.js";
-import { authenticate } from "./authenticate.js";
+import { countRequest, identifyCaller, type RequestCount } from "./authenticate.js";
 import { conformQuery, validate } from "./laravel-validation.js";
 import { parseQuery, readJsonBody } from "./request.js";
 
@@ -63,13 +63,40 @@ export class ApiBuilder {
   ): void {
     this.specs.push(spec as RouteSpec);
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
-    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
-      if (spec.auth === "token") await authenticate(c);
+    const answer = async (c: Context<AppEnv>) => {
       const query = (spec.query ? validate(spec.query, conformQuery(spec.query, parseQuery(new URL(c.req.url).search))) : undefined) as Parsed<Q>;
       const body = (spec.body ? validate(spec.body, await readJsonBody(c)) : undefined) as Parsed<B>;
       return handler(c, { query, body, id: c.req.param("id") ?? "" });
+    };
+    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      if (spec.auth === "none") return answer(c);
+      const caller = await identifyCaller(c);
+      if (spec.method === "get") return answerWhileCounting(c, countRequest(c, caller), answer(c));
+      applyCount(c, await countRequest(c, caller));
+      return answer(c);
     });
   }
+}
+
+/**
+ * A GET changes nothing, so it is answered while the request is counted (one round trip to the
+ * database fewer). Over the limit, the answer is dropped for the 429, as if it had never been made;
+ * an error the handler threw comes after the count too, and both carry the `X-RateLimit-*` headers.
+ */
+async function answerWhileCounting(c: Context<AppEnv>, counting: Promise<RequestCount>, answering: Promise<Response>): Promise<Response> {
+  const [counted, answered] = await Promise.allSettled([counting, answering]);
+  if (counted.status === "rejected") throw counted.reason;
+  applyCount(c, counted.value);
+  if (answered.status === "rejected") throw answered.reason;
+  // The answer may have been made before the headers were set on the context.
+  for (const [name, value] of Object.entries(counted.value.headers)) answered.value.headers.set(name, value);
+  return answered.value;
+}
+
+/** Sets the `X-RateLimit-*` headers for what comes next (answer or error); throws the 429 when over the limit. */
+function applyCount(c: Context<AppEnv>, counted: RequestCount): void {
+  for (const [name, value] of Object.entries(counted.headers)) c.header(name, value);
+  if (counted.refusal) throw counted.refusal;
 }
 
 /** An empty 204 (deactivate, unpin, delete, forget …): no body, no content type. */

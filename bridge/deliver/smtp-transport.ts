@@ -5,7 +5,8 @@
  */
 import type { DnsResolver } from "../dns/resolver.js";
 import type { Logger } from "../log.js";
-import type { DeliveryOutcome, Transport } from "../mail/types.js";
+import { partsSource } from "../mail/message-parts.js";
+import type { DeliveryOutcome, MessageParts, Transport } from "../mail/types.js";
 import { type AttemptResult, classify, enhancedCode } from "./classify.js";
 import type { PooledTransporter, TransporterPool } from "./pool.js";
 import { domainOf, routesFor } from "./routes.js";
@@ -26,10 +27,11 @@ export interface SmtpTransport extends Transport {
 }
 
 async function attempt(
-  transporter: PooledTransporter, message: Buffer, envelope: { from: string; to: string }, remoteMta: string,
+  transporter: PooledTransporter, message: MessageParts, envelope: { from: string; to: string }, remoteMta: string,
 ): Promise<{ outcome: DeliveryOutcome; nextHost: boolean }> {
   try {
-    const info = await transporter.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: message });
+    // A fresh source for each attempt: a large message streamed from its parts, never copied whole.
+    const info = await transporter.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: partsSource(message) });
     const reply = String(info.response ?? "250");
     return { outcome: { status: "delivered", reply, enhanced: enhancedCode(reply), remoteMta }, nextHost: false };
   } catch (err) {

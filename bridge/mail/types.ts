@@ -182,8 +182,21 @@ export interface TransformContext {
   tokens?: ReadonlyMap<string, string>;
 }
 
-/** Sign stage: returns the message with a DKIM-Signature header prepended. Runs after the last change. */
-export type Signer = (message: Buffer, signingDomain: string) => Promise<Buffer>;
+/**
+ * An outgoing message's bytes as parts in order: views of the spooled message for everything the stages
+ * pass through unchanged, new buffers for what they add (bridge/mail/message-parts.ts). `size` is the
+ * total in octets.
+ */
+export interface MessageParts {
+  readonly parts: readonly Buffer[];
+  readonly size: number;
+}
+
+/**
+ * Sign stage: returns the message with a DKIM-Signature header prepended (a new first part; the others
+ * are the message's own). Runs after the last change.
+ */
+export type Signer = (message: MessageParts, signingDomain: string) => Promise<MessageParts>;
 
 /** The outcome of one SMTP delivery attempt to one recipient. */
 export interface DeliveryOutcome {
@@ -197,7 +210,7 @@ export interface DeliveryOutcome {
 
 /** Deliver stage: one message, one envelope, to one recipient's MX (or the relay). Never throws. */
 export interface Transport {
-  send(message: Buffer, envelope: { from: string; to: string }): Promise<DeliveryOutcome>;
+  send(message: MessageParts, envelope: { from: string; to: string }): Promise<DeliveryOutcome>;
 }
 
 /**

@@ -1,12 +1,17 @@
 /**
  * transform → sign for one delivering target: the exact bytes every recipient of that target gets.
  * Nothing touches the message after the signer (DESIGN §3 sign).
+ *
+ * The result is parts (bridge/mail/message-parts.ts): the new header block and signature in front of
+ * views of `raw` for the body the forward passes through, so a large attachment is never copied here, in
+ * the signer or in the transport; `raw` stays alive as long as the result does.
  */
 import { randomBytes } from "node:crypto";
 import { MailError, toMailError } from "../mail/errors.js";
 import { REPLIES } from "../mail/replies.js";
-import type { Envelope, Signer, Target } from "../mail/types.js";
-import { forwardMessage } from "../transform/forward.js";
+import { messageParts } from "../mail/message-parts.js";
+import type { Envelope, MessageParts, Signer, Target } from "../mail/types.js";
+import { forwardChunks } from "../transform/forward.js";
 import { parseHeaderFields } from "../transform/parse.js";
 import { replyMessage } from "../transform/reply.js";
 
@@ -17,14 +22,14 @@ import { replyMessage } from "../transform/reply.js";
  */
 export async function prepareForward(
   raw: Buffer, target: Extract<Target, { kind: "forward" }>, envelope: Envelope, signer: Signer, now: Date,
-): Promise<Buffer> {
-  let transformed: Buffer;
+): Promise<MessageParts> {
+  let transformed: MessageParts;
   try {
     const parsed = await parseHeaderFields(raw);
-    transformed = forwardMessage(raw, parsed, target.plan, {
+    transformed = messageParts(...forwardChunks(raw, parsed, target.plan, {
       envelope, rcptTo: target.rcptTo, now, randomId: () => randomBytes(12).toString("hex"),
       tokens: new Map(Object.entries(target.tokens ?? {})),
-    });
+    }));
   } catch (err) {
     throw toMailError("transform", err);
   }
@@ -37,10 +42,10 @@ export async function prepareForward(
  * signed.
  * @throws MailError as {@link prepareForward}; TypeError for a target that delivers nothing
  */
-export async function prepareTarget(raw: Buffer, target: Target, envelope: Envelope, signer: Signer, now: Date): Promise<Buffer> {
+export async function prepareTarget(raw: Buffer, target: Target, envelope: Envelope, signer: Signer, now: Date): Promise<MessageParts> {
   switch (target.kind) {
     case "forward": return prepareForward(raw, target, envelope, signer, now);
-    case "notify": return sign(signer, raw, target.signingDomain);
+    case "notify": return sign(signer, messageParts(raw), target.signingDomain);
     case "reply": {
       let result;
       try {
@@ -50,13 +55,13 @@ export async function prepareTarget(raw: Buffer, target: Target, envelope: Envel
       }
       // The end of DATA refused these already; this only guards against a plan that changed underneath.
       if (!result.ok) throw new MailError("transform", REPLIES.notReverseAlias, { detail: `not reverse aliases: ${result.addresses.length}` });
-      return sign(signer, result.message, target.plan.signingDomain);
+      return sign(signer, messageParts(result.message), target.plan.signingDomain);
     }
     default: throw new TypeError(`prepareTarget: a ${target.kind} target has no message to deliver`);
   }
 }
 
-async function sign(signer: Signer, message: Buffer, domain: string): Promise<Buffer> {
+async function sign(signer: Signer, message: MessageParts, domain: string): Promise<MessageParts> {
   try {
     return await signer(message, domain);
   } catch (err) {

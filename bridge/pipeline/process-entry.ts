@@ -14,7 +14,7 @@
 import type { Logger } from "../log.js";
 import { forMessage } from "../log.js";
 import { MailError, toMailError } from "../mail/errors.js";
-import type { Delivery, DeliveryOutcome, OutboxAcker, Reporter, Signer, Spool, SpoolState, Transport } from "../mail/types.js";
+import type { Delivery, DeliveryOutcome, MessageParts, OutboxAcker, Reporter, Signer, Spool, SpoolState, Transport } from "../mail/types.js";
 import { returnPathFor } from "../deliver/return-path.js";
 import type { RetrySchedule } from "../spool/schedule.js";
 import { applyOutcome } from "./apply-outcome.js";
@@ -72,7 +72,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
       const target = state.targets[targetIndex]!;
       if (target.kind === "notify" && !target.acked
         && !await confirmClaim(state, target, deliveries, { ...deps, log }, clock(), deps.schedule.reportRetryMs)) continue;
-      let message: Buffer;
+      let message: MessageParts;
       try {
         message = await prepareTarget(raw, target, state.envelope, deps.signer, clock());
       } catch (err) {
@@ -92,7 +92,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
         const status = applyOutcome(state, delivery, outcome, clock(), deps.schedule);
         await deps.spool.update(state);
         // --- duplicate window closed ---
-        const fields = { delivery: delivery.key, attempts: delivery.attempts, reply: outcome.reply, bytes: message.length };
+        const fields = { delivery: delivery.key, attempts: delivery.attempts, reply: outcome.reply, bytes: message.size };
         if (status === "delivered") log.info(fields, "deliver:delivered");
         else if (status === "failed") log.warn(fields, "deliver:failed");
         else log.info({ ...fields, nextAttemptAt: delivery.nextAttemptAt }, "deliver:deferred");

@@ -7,7 +7,8 @@ import { createPrivateKey } from "node:crypto";
 import { dkimSign } from "mailauth/lib/dkim/sign.js";
 import type { DKIMSignOptions } from "mailauth";
 import { MailError, toMailError } from "../mail/errors.js";
-import type { Signer } from "../mail/types.js";
+import { lineEndingOf, partsSource, prependPart } from "../mail/message-parts.js";
+import type { MessageParts, Signer } from "../mail/types.js";
 
 /**
  * Header fields we sign: mailauth's default list (From, Reply-To, Subject, Date, Message-ID, To, Cc,
@@ -31,7 +32,8 @@ export const TEMPORARY = { code: 451, enhanced: "4.3.0", message: "Temporary loc
  *   domains CNAME it to ours).
  * @param opts.privateKey the RSA private key, PEM.
  * @returns a {@link Signer}: `(message, signingDomain)` → the message with one `DKIM-Signature:` field
- *   prepended (in the message's own line ending). Rejects with a temporary MailError (stage `sign`,
+ *   prepended as a new first part (in the message's own line ending); a large message is hashed as a
+ *   stream of its parts, never joined. Rejects with a temporary MailError (stage `sign`,
  *   `451 4.3.0`) when no signature could be made; the queue retries.
  * @throws Error at creation when the key cannot be read (a configuration error: fail at startup).
  * @example const sign = createDkimSigner({ selector: 'vm1', privateKey: pem }); const out = await sign(msg, 'example.com');
@@ -42,7 +44,8 @@ export function createDkimSigner(opts: { selector: string; privateKey: string })
   return async (message, signingDomain) => {
     let result: SignResult;
     try {
-      const { signatures, errors } = await dkimSign(message, forMessage(base, signingDomain, new Date()));
+      // A large message goes in as a stream of slices of its parts, hashed as it goes, never joined.
+      const { signatures, errors } = await dkimSign(partsSource(message), forMessage(base, signingDomain, new Date()));
       result = { signatures, errors: errors.map(errorText) };
     } catch (err) {
       throw toMailError("sign", err);
@@ -99,20 +102,15 @@ export function errorText(e: unknown): string {
 }
 
 /**
- * The message with its DKIM-Signature field prepended, in the message's own line ending.
+ * The message with its DKIM-Signature field prepended as a new first part (the message's own parts are
+ * not copied), in the message's own line ending.
  * @throws MailError (stage `sign`, `451 4.3.0`) when `result` holds no signature or reports errors
  */
-export function withSignature(message: Buffer, signingDomain: string, result: SignResult): Buffer {
+export function withSignature(message: MessageParts, signingDomain: string, result: SignResult): MessageParts {
   const header = result.signatures.trim();
   if (!/^DKIM-Signature:/i.test(header) || result.errors.length) {
     throw new MailError("sign", TEMPORARY, { detail: `DKIM signing for ${signingDomain} failed: ${result.errors.join("; ") || "no signature returned"}` });
   }
-  const eol = lineEnding(message);
-  return Buffer.concat([Buffer.from(header.replace(/\r\n/g, eol) + eol, "utf8"), message]);
-}
-
-/** The line ending of the message's first line: CRLF, or LF for a bare-LF message. */
-function lineEnding(message: Buffer): string {
-  const lf = message.indexOf(0x0a);
-  return lf > 0 && message[lf - 1] === 0x0d ? "\r\n" : lf >= 0 ? "\n" : "\r\n";
+  const eol = lineEndingOf(message);
+  return prependPart(Buffer.from(header.replace(/\r\n/g, eol) + eol, "utf8"), message);
 }

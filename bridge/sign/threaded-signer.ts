@@ -10,6 +10,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { MailError, toMailError } from "../mail/errors.js";
+import { joinParts } from "../mail/message-parts.js";
 import type { Signer } from "../mail/types.js";
 import { TEMPORARY, checkRsaKey, createDkimSigner, type SignResult, signOptions, withSignature } from "./dkim.js";
 
@@ -80,8 +81,8 @@ export function createThreadedSigner(opts: ThreadedSignerOptions): ThreadedSigne
 
   return {
     async sign(message, signingDomain) {
-      if (closed || message.length > inlineAbove) return inline(message, signingDomain);
-      return withSignature(message, signingDomain, await onThread(message, signingDomain));
+      if (closed || message.size > inlineAbove) return inline(message, signingDomain);
+      return withSignature(message, signingDomain, await onThread(joinParts(message), signingDomain));
     },
     async close() {
       closed = true;

@@ -10,6 +10,7 @@ import { domainOf, routesFor } from "../../bridge/deliver/routes.js";
 import { createSmtpTransport, type SmtpTransport } from "../../bridge/deliver/smtp-transport.js";
 import { staticResolver } from "../../bridge/dns/resolver.js";
 import { createLogger } from "../../bridge/log.js";
+import { messageParts } from "../../bridge/mail/message-parts.js";
 import { sinkAt, sinkMessages, tempDir } from "./support.js";
 
 describe("classify", () => {
@@ -104,7 +105,7 @@ describe("SMTP transport over MX", () => {
   });
 
   it("skips an unreachable MX and delivers to the next one", async () => {
-    const outcome = await transport.send(message, { from: "bounces@example.test", to: "jane@real.test" });
+    const outcome = await transport.send(messageParts(message), { from: "bounces@example.test", to: "jane@real.test" });
     expect(outcome).toMatchObject({ status: "delivered", remoteMta: "up.mx.test" });
     expect(outcome.reply).toMatch(/^250 /);
     const got = await sinkMessages(outbox.dir);
@@ -113,13 +114,13 @@ describe("SMTP transport over MX", () => {
   });
 
   it("reports a recipient refused at RCPT as permanent, with the remote reply", async () => {
-    const outcome = await transport.send(message, { from: "bounces@example.test", to: "nobody@real.test" });
+    const outcome = await transport.send(messageParts(message), { from: "bounces@example.test", to: "nobody@real.test" });
     expect(outcome).toMatchObject({ status: "permanent", enhanced: "5.1.1", remoteMta: "up.mx.test" });
     expect(outcome.reply).toBe("550 5.1.1 no such user");
   });
 
   it("reports an unknown domain as permanent without connecting anywhere", async () => {
-    const outcome = await transport.send(message, { from: "bounces@example.test", to: "x@unknown.test" });
+    const outcome = await transport.send(messageParts(message), { from: "bounces@example.test", to: "x@unknown.test" });
     expect(outcome).toEqual({ status: "permanent", reply: "550 5.1.2 Recipient domain does not exist", enhanced: "5.1.2" });
   });
 });

@@ -10,6 +10,7 @@ import { checkSenders, judgeAuthentication } from "../../bridge/auth/reply-polic
 import { mailauthResolver, staticResolver } from "../../bridge/dns/resolver.js";
 import { createDkimSigner } from "../../bridge/sign/dkim.js";
 import { dkimTxtRecord } from "../../bridge/sign/keys.js";
+import { onBuffers } from "../helpers/message-parts.js";
 import { DKIM_KEY } from "./support.js";
 
 const plan = { allowedSenders: ["jo@mailbox.test"] } as ReplyPlan;
@@ -65,7 +66,7 @@ describe("createAuthenticator with mailauth", () => {
   });
 
   it("no DMARC record: an aligned DKIM signature passes even when SPF fails; an unaligned one does not", async () => {
-    const sign = createDkimSigner({ selector: "s1", privateKey: DKIM_KEY.privateKey });
+    const sign = onBuffers(createDkimSigner({ selector: "s1", privateKey: DKIM_KEY.privateKey }));
     const aligned = await auth(await sign(message("jo@plain.test"), "plain.test"), session("jo@plain.test"));
     expect(aligned).toMatchObject({ dmarc: "none", spf: { result: "fail" }, dkim: [{ result: "pass", domain: "plain.test" }] });
     expect(judgeAuthentication(aligned).ok).toBe(true);

@@ -9,6 +9,7 @@ import { createLogger } from "../../bridge/log.js";
 import { type BridgeOverrides, type RunningBridge, startBridge } from "../../bridge/main.js";
 import { type SinkOptions, startSink } from "../../bridge/dev/sink.js";
 import { MailError } from "../../bridge/mail/errors.js";
+import type { Signer } from "../../bridge/mail/types.js";
 import { createDkimSigner } from "../../bridge/sign/dkim.js";
 import { sendMail } from "../helpers/smtp.js";
 import {
@@ -140,7 +141,7 @@ describe("transform and sign failures", () => {
 
   it("retries an unexpected signing error (treated as temporary) and delivers once it works", async () => {
     let calls = 0;
-    const flaky = async (m: Buffer, d: string) => {
+    const flaky: Signer = async (m, d) => {
       calls++;
       if (calls === 1) throw new Error("HSM not ready");
       return signer(m, d);

@@ -13,6 +13,7 @@ import { dkimTxtRecord, generateDkimKey } from "../../bridge/sign/keys.js";
 import { forwardMessage } from "../../bridge/transform/forward.js";
 import { parseHeaderFields } from "../../bridge/transform/parse.js";
 import { fixtureContext, fixturePlan, readIncoming } from "../helpers/golden.js";
+import { onBuffers } from "../helpers/message-parts.js";
 
 const SELECTOR = "vm1";
 const DOMAIN = "johndoe.veil.example";
@@ -50,7 +51,7 @@ describe("createDkimSigner", () => {
     "%s: the signed forward verifies (d= the signing domain, relaxed/relaxed, rsa-sha256)",
     async (name) => {
       const message = await forwarded(name);
-      const signed = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(message, DOMAIN);
+      const signed = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(message, DOMAIN);
       expect(signed.subarray(signed.length - message.length).equals(message)).toBe(true);
       const raw = signed.subarray(0, signed.length - message.length).toString();
       expect(raw.endsWith("\r\n")).toBe(true);
@@ -63,7 +64,7 @@ describe("createDkimSigner", () => {
   );
 
   it("fails verification when one body byte changes after signing", async () => {
-    const signed = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(await forwarded("attachment"), DOMAIN);
+    const signed = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(await forwarded("attachment"), DOMAIN);
     const tampered = Buffer.from(signed);
     const at = tampered.lastIndexOf("Your invoice is attached.");
     tampered[at] = "y".charCodeAt(0);
@@ -72,18 +73,18 @@ describe("createDkimSigner", () => {
   });
 
   it("fails verification when a signed header changes after signing", async () => {
-    const signed = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(await forwarded("plain-text"), DOMAIN);
+    const signed = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(await forwarded("plain-text"), DOMAIN);
     const tampered = Buffer.from(signed.toString("latin1").replace("Subject: Your order has shipped", "Subject: Your order has shipped!"), "latin1");
     expect(await verify(tampered)).toEqual([{ result: "fail", domain: DOMAIN, comment: "bad signature" }]);
   });
 
   it("does not verify against another domain's key (the fake DNS has none for it)", async () => {
-    const signed = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(await forwarded("plain-text"), "other.example");
+    const signed = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(await forwarded("plain-text"), "other.example");
     expect((await verify(signed))[0]?.result).not.toBe("pass");
   });
 
   it("rejects with a temporary sign-stage MailError when no signature comes back", async () => {
-    const sign = createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey });
+    const sign = onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }));
     const err = await sign(Buffer.alloc(0), DOMAIN).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailError);
     expect(err).toMatchObject({ stage: "sign", smtpCode: 451, enhanced: "4.3.0", temporary: true });
@@ -123,7 +124,7 @@ describe("the signing time", () => {
     const now = vi.spyOn(Date, "now").mockImplementation(() => (clock += 1000));
     let signed: Buffer;
     try {
-      signed = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(message, DOMAIN);
+      signed = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(message, DOMAIN);
     } finally {
       now.mockRestore();
     }
@@ -133,10 +134,10 @@ describe("the signing time", () => {
   it("is one per signature with 100 signed at once, in-process and on threads", async () => {
     const threaded = createThreadedSigner({ selector: SELECTOR, privateKey: key.privateKey, threads: 2 });
     try {
-      const inline = createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey });
+      const inline = onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }));
       const base = await forwarded("plain-text");
       const jobs = Array.from({ length: 100 }, (_, i) => Buffer.from(base.toString("latin1").replace(/^Subject: /m, `Subject: ${i} `), "latin1"));
-      for (const sign of [inline, threaded.sign]) {
+      for (const sign of [inline, onBuffers(threaded.sign)]) {
         const signed = await Promise.all(jobs.map((m) => sign(m, DOMAIN)));
         const results = await Promise.all(signed.map(verify));
         expect(results.filter((r) => r[0]?.result !== "pass")).toEqual([]);

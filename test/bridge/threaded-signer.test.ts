@@ -10,6 +10,7 @@ import { MailError } from "../../bridge/mail/errors.js";
 import { createDkimSigner } from "../../bridge/sign/dkim.js";
 import { dkimTxtRecord, generateDkimKey } from "../../bridge/sign/keys.js";
 import { createThreadedSigner, type ThreadedSigner } from "../../bridge/sign/threaded-signer.js";
+import { onBuffers } from "../helpers/message-parts.js";
 
 const SELECTOR = "vm1";
 let key: { privateKey: string; publicKeyTxt: string };
@@ -39,8 +40,8 @@ afterAll(async () => { await signer?.close(); });
 describe("createThreadedSigner", () => {
   it("makes the same signature as signing in-process, and it verifies", async () => {
     const m = message("same");
-    const threaded = await signer.sign(m, "demo.veil.example");
-    const inline = await createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey })(m, "demo.veil.example");
+    const threaded = await onBuffers(signer.sign)(m, "demo.veil.example");
+    const inline = await onBuffers(createDkimSigner({ selector: SELECTOR, privateKey: key.privateKey }))(m, "demo.veil.example");
     // t= is the signing time in seconds: compare with it blanked.
     const noTime = (b: Buffer) => b.toString().replace(/t=\d+;/, "t=;");
     expect(noTime(threaded)).toBe(noTime(inline));
@@ -49,7 +50,7 @@ describe("createThreadedSigner", () => {
 
   it("gives each of 40 concurrent messages its own signature for its own domain", async () => {
     const jobs = Array.from({ length: 40 }, (_, i) => ({ m: message(`many-${i}`), d: `u${i % 5}.veil.example` }));
-    const signed = await Promise.all(jobs.map((j) => signer.sign(j.m, j.d)));
+    const signed = await Promise.all(jobs.map((j) => onBuffers(signer.sign)(j.m, j.d)));
     for (const [i, s] of signed.entries()) {
       expect(s.subarray(s.length - jobs[i]!.m.length).equals(jobs[i]!.m)).toBe(true);
       expect(await verify(s, jobs[i]!.d)).toEqual([{ result: "pass", domain: jobs[i]!.d }]);
@@ -58,7 +59,7 @@ describe("createThreadedSigner", () => {
 
   it("signs a message above the inline threshold too (in the calling thread)", async () => {
     const big = message("big", 200 * 1024);
-    expect(await verify(await signer.sign(big, "demo.veil.example"), "demo.veil.example")).toEqual([{ result: "pass", domain: "demo.veil.example" }]);
+    expect(await verify(await onBuffers(signer.sign)(big, "demo.veil.example"), "demo.veil.example")).toEqual([{ result: "pass", domain: "demo.veil.example" }]);
   });
 
   it("refuses a key that is not RSA at creation", () => {
@@ -76,14 +77,14 @@ describe("createThreadedSigner", () => {
         victim = this;
         return terminate.call(this, value);
       };
-      const pending = one.sign(message("dies"), "demo.veil.example");
+      const pending = onBuffers(one.sign)(message("dies"), "demo.veil.example");
       Worker.prototype.postMessage = terminate;
       await victim!.terminate();
       const err = await pending.then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(MailError);
       expect((err as MailError).temporary).toBe(true);
       expect((err as MailError).smtpCode).toBe(451);
-      const after = await one.sign(message("after"), "demo.veil.example");
+      const after = await onBuffers(one.sign)(message("after"), "demo.veil.example");
       expect(await verify(after, "demo.veil.example")).toEqual([{ result: "pass", domain: "demo.veil.example" }]);
     } finally {
       await one.close();

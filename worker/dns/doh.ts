@@ -33,11 +33,13 @@ export function normaliseData(type: DnsType, data: string): string {
  */
 export async function dohLookup(url: string, name: string, type: DnsType, timeoutMs = 5000): Promise<DnsResult> {
   const query = `${url}${url.includes("?") ? "&" : "?"}name=${encodeURIComponent(name)}&type=${type}`;
-  let body: { Status?: number; Answer?: { type?: number; data?: string }[] };
+  type DohAnswer = { Status?: number; Answer?: { type?: number; data?: string }[] };
+  let body: DohAnswer;
   try {
     const res = await fetch(query, { headers: { accept: "application/dns-json" }, signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return { ok: false, reason: "failed", detail: `resolver answered HTTP ${res.status}` };
-    body = await res.json();
+    // JSON of RFC 8484's JSON flavour (Google/Cloudflare); fields are checked below before use.
+    body = (await res.json()) as DohAnswer;
   } catch (err) {
     return { ok: false, reason: "failed", detail: `resolver unreachable (${(err as Error).name})` };
   }

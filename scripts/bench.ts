@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       for (const sessions of SESSIONS) {
         log(`throughput: ${MESSAGES} messages over ${sessions} sessions…`);
         results.push(await measureThroughput({ system: "veilmail", port: mx1, sink, sessions, messages: MESSAGES, to: ALIAS }));
+        if (postfix) await postfix.ready();
         if (postfix) results.push(await measureThroughput({ system: "postfix", port: postfix.port, sink, sessions, messages: MESSAGES, to: ALIAS }));
       }
       raw.throughput = results;

@@ -5,13 +5,16 @@
  * /etc/postfix is never touched.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
 export interface PostfixRelay {
   port: number;
+  /** @throws Error (with opendkim's output) when its milter is no longer there */
+  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +53,30 @@ function startOpendkim(opts: PostfixRelayOptions): ChildProcess {
     ...(process.getuid?.() === 0 ? ["UserID opendkim"] : []),
     "",
   ].join("\n"));
-  return spawn("opendkim", ["-f", "-x", conf], { stdio: "ignore" });
+  // Its start-up errors go to stderr (with Syslog off nothing else says why it stopped): kept in a file.
+  const log = openSync(`${opts.dir}/opendkim.log`, "a");
+  return spawn("opendkim", ["-f", "-x", conf], { stdio: ["ignore", log, log] });
+}
+
+/**
+ * Waits until opendkim accepts connections on its milter port (Postfix would otherwise answer every
+ * message `451 4.7.1` under milter_default_action = tempfail).
+ * @throws Error with opendkim's own output when it exits first or does not listen within `timeoutMs`
+ */
+async function waitForMilter(child: ChildProcess, port: number, dir: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const why = () => readFileSync(`${dir}/opendkim.log`, "utf8").trim().slice(-2000) || "(no output)";
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`opendkim exited (${child.exitCode ?? child.signalCode}): ${why()}`);
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => { socket.destroy(); resolve(true); });
+      socket.once("error", () => resolve(false));
+    });
+    if (listening) return;
+    if (Date.now() > deadline) throw new Error(`opendkim is not listening on 127.0.0.1:${port} after ${timeoutMs} ms: ${why()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Starts opendkim and Postfix; resolves when Postfix listens. */
@@ -90,10 +116,13 @@ export async function startPostfixRelay(opts: PostfixRelayOptions): Promise<Post
     "",
   ].join("\n"));
   const opendkim = startOpendkim(opts);
-  await new Promise((r) => setTimeout(r, 500));
+  await waitForMilter(opendkim, opts.milterPort, opts.dir);
   await postfix(conf, "start");
   return {
     port: opts.port,
+    async ready() {
+      await waitForMilter(opendkim, opts.milterPort, opts.dir, 1000);
+    },
     async stop() {
       await postfix(conf, "stop").catch(() => undefined);
       opendkim.kill("SIGTERM");

@@ -13,8 +13,6 @@ const run = promisify(execFile);
 
 export interface PostfixRelay {
   port: number;
-  /** @throws Error (with opendkim's output) when its milter is no longer there */
-  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -120,9 +118,6 @@ export async function startPostfixRelay(opts: PostfixRelayOptions): Promise<Post
   await postfix(conf, "start");
   return {
     port: opts.port,
-    async ready() {
-      await waitForMilter(opendkim, opts.milterPort, opts.dir, 1000);
-    },
     async stop() {
       await postfix(conf, "stop").catch(() => undefined);
       opendkim.kill("SIGTERM");

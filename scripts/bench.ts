@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   await adminCall(stack.admin, "users/plan", { username: "demo", plan: "pro" });
   await adminCall(stack.admin, "plans/set", { name: "pro", aliasesPerHour: null, bandwidthBytes: null });
   const mx1 = stack.info.mx[0]!.port;
-  // Postfix and opendkim start afresh for each of their runs (and stop after it): in runs from a fresh
-  // clone, an opendkim left idle through a 20,000-message Veilmail run tempfailed every message after.
+  // Postfix and opendkim start afresh for each of their runs (and stop after it), so that each run
+  // begins with an empty queue and its own milter, as the Veilmail runs begin with an empty spool.
   const postfixRun = SKIP.has("postfix") ? null : async <T>(use: (port: number) => Promise<T>): Promise<T> => {
     const relay = await startPostfixRelay({
       dir: `${dir}/postfix`, port: await freePort(), sinkPort: sink.port, milterPort: await freePort(),

@@ -61,19 +61,20 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
       const state = queue.shift()!;
       let slot = true;
       delivering++;
-      const release = () => {
-        if (!slot) return;
+      /** Gives the delivery slot back once; true when this call did. */
+      const freeSlot = (): boolean => {
+        if (!slot) return false;
         slot = false;
         delivering--;
-        pump();
+        return true;
+      };
+      const release = () => {
+        if (freeSlot()) pump();
       };
       const run = options.process(state, abort.signal, release)
         .catch((err: Error) => log.error({ spoolId: state.id, err: err.message }, "queue:entry-failed"))
         .finally(() => {
-          if (slot) {
-            slot = false;
-            delivering--;
-          }
+          freeSlot();
           active.delete(state.id);
           held.delete(state.id);
           pump();

@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { MailError, toMailError } from "../mail/errors.js";
 import { joinParts } from "../mail/message-parts.js";
 import type { Signer } from "../mail/types.js";
-import { TEMPORARY, checkRsaKey, createDkimSigner, type SignResult, signOptions, withSignature } from "./dkim.js";
+import { TEMPORARY, createDkimSigner, type SignResult, signOptions, withSignature } from "./dkim.js";
 
 export interface ThreadedSignerOptions {
   selector: string;
@@ -41,8 +41,8 @@ const THREAD_FILE = new URL("./sign-thread.mjs", import.meta.url);
  * @example const { sign, close } = createThreadedSigner({ selector: "vm1", privateKey: pem, threads: 2 })
  */
 export function createThreadedSigner(opts: ThreadedSignerOptions): ThreadedSigner {
-  checkRsaKey(opts.privateKey);
-  const inline = createDkimSigner(opts);
+  const inline = createDkimSigner(opts); // also refuses a key that is not RSA
+
   const inlineAbove = opts.inlineAboveBytes ?? 256 * 1024;
   const workerData = { options: signOptions(opts) };
   const slots: Slot[] = [];

@@ -4,6 +4,7 @@
  *
  * Environment: BENCH_MESSAGES (default 20000) messages per throughput run; BENCH_SESSIONS (default
  * "20,100"); BENCH_SKIP (comma list of sections to skip: throughput, postfix, rcpt, e2e, memory, api, bundle);
+ * BENCH_BRIDGE_ENV_<NAME> (sets <NAME> in the bridges' environment, e.g. BENCH_BRIDGE_ENV_QUEUE_CONCURRENCY=32);
  * BENCH_BRIDGE_NODE_OPTIONS (given to the bridges; `--import ./scripts/bench/cpu-profile.mjs` profiles them, see there).
  * Installs Postfix, opendkim and their tools from Debian when missing (root, non-interactive).
  */
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     // All load comes from one address here; in production the per-IP limit protects against one abuser.
     bridgeEnv: {
       RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000",
+      ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_BRIDGE_ENV_")).map(([k, v]) => [k.slice(17), v ?? ""])),
       ...(env.BENCH_BRIDGE_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_BRIDGE_NODE_OPTIONS, CPU_PROFILE_DIR: env.CPU_PROFILE_DIR ?? "/tmp/veilmail-profiles" } : {}),
     },
     // 400 API requests in a few seconds from one token: above the default 60 a minute.

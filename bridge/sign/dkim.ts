@@ -1,14 +1,12 @@
 /**
  * Sign stage: DKIM (RFC 6376) with mailauth, `rsa-sha256`, relaxed/relaxed canonicalisation, `d=` the
  * plan's signing domain. It runs after the last change to the message (DESIGN.md §3): nothing may touch
- * the bytes it returns.
+ * the bytes it returns. The key is parsed once per signer (./mailauth-signer.mjs), not per message.
  */
-import { createPrivateKey } from "node:crypto";
-import { dkimSign } from "mailauth/lib/dkim/sign.js";
-import type { DKIMSignOptions } from "mailauth";
 import { MailError, toMailError } from "../mail/errors.js";
 import { lineEndingOf, partsSource, prependPart } from "../mail/message-parts.js";
 import type { MessageParts, Signer } from "../mail/types.js";
+import { createMailauthSigner, type MailauthSignResult } from "./mailauth-signer.mjs";
 
 /**
  * Header fields we sign: mailauth's default list (From, Reply-To, Subject, Date, Message-ID, To, Cc,
@@ -35,18 +33,22 @@ export const TEMPORARY = { code: 451, enhanced: "4.3.0", message: "Temporary loc
  *   prepended as a new first part (in the message's own line ending); a large message is hashed as a
  *   stream of its parts, never joined. Rejects with a temporary MailError (stage `sign`,
  *   `451 4.3.0`) when no signature could be made; the queue retries.
- * @throws Error at creation when the key cannot be read (a configuration error: fail at startup).
+ * @throws Error at creation when the key cannot be read or is not RSA (a configuration error: fail at startup).
  * @example const sign = createDkimSigner({ selector: 'vm1', privateKey: pem }); const out = await sign(msg, 'example.com');
  */
 export function createDkimSigner(opts: { selector: string; privateKey: string }): Signer {
-  checkRsaKey(opts.privateKey);
-  const base = signOptions(opts);
+  const sign = createMailauthSigner({ ...opts, headerList: SIGNED_FIELDS }); // also refuses a key that is not RSA
   return async (message, signingDomain) => {
     let result: SignResult;
     try {
       // A large message goes in as a stream of slices of its parts, hashed as it goes, never joined.
-      const { signatures, errors } = await dkimSign(partsSource(message), forMessage(base, signingDomain, new Date()));
-      result = { signatures, errors: errors.map(errorText) };
+      // The signing time is fixed here, never left to mailauth: mailauth 4.13.3 would read the clock
+      // twice, once for the header it signs and once for the header it returns (lib/tools.js
+      // formatSignatureHeaderLine), and when the rounded second changed in between (signing takes
+      // milliseconds, more under load) the returned t= was not the signed one and the signature failed
+      // at every receiver: about 0.6 % of signatures made 100 at a time did (test/bridge/sign.test.ts
+      // pins the case). ./sign-thread.mjs does the same.
+      result = await sign(partsSource(message), signingDomain, new Date());
     } catch (err) {
       throw toMailError("sign", err);
     }
@@ -55,51 +57,7 @@ export function createDkimSigner(opts: { selector: string; privateKey: string })
 }
 
 /** mailauth's answer reduced to what crosses a thread: the signature header(s) and error texts. */
-export interface SignResult {
-  signatures: string;
-  errors: string[];
-}
-
-/** The options mailauth's `dkimSign` takes, without the signing domain and time (set per message by {@link forMessage}). */
-export type SignOptions = DKIMSignOptions & { signatureData: Array<Record<string, unknown>> };
-
-/**
- * mailauth 4.13.3 reads keys only from `signatureData`; top-level key options are ignored and the
- * result then silently holds no signature (see TESTING.md).
- */
-export function signOptions(opts: { selector: string; privateKey: string }): SignOptions {
-  return {
-    canonicalization: "relaxed/relaxed",
-    algorithm: "rsa-sha256",
-    headerList: SIGNED_FIELDS,
-    signatureData: [{
-      selector: opts.selector, privateKey: opts.privateKey, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed",
-    }],
-  } as unknown as SignOptions;
-}
-
-/**
- * `base` with `signingDomain` as `d=` and `signTime` as `t=`.
- *
- * The time must be given: without it mailauth 4.13.3 reads the clock twice, once for the header it signs
- * and once for the header it returns (lib/tools.js formatSignatureHeaderLine), and when the rounded second
- * changes in between (signing takes milliseconds, more under load) the returned `t=` differs from the
- * signed one and the signature fails at every receiver: about 0.6 % of signatures made 100 at a time did
- * (test/bridge/sign.test.ts pins the case).
- */
-export function forMessage(base: SignOptions, signingDomain: string, signTime: Date): SignOptions {
-  return { ...base, signTime, signatureData: base.signatureData.map((d) => ({ ...d, signingDomain })) } as SignOptions;
-}
-
-/** @throws Error when the key is not an RSA private key in PEM (a configuration error: fail at startup) */
-export function checkRsaKey(pem: string): void {
-  if (createPrivateKey(pem).asymmetricKeyType !== "rsa") throw new Error("createDkimSigner: the DKIM key must be RSA");
-}
-
-/** One of mailauth's `errors` entries as text. */
-export function errorText(e: unknown): string {
-  return (e as { err?: Error }).err?.message ?? String(e);
-}
+export type SignResult = MailauthSignResult;
 
 /**
  * The message with its DKIM-Signature field prepended as a new first part (the message's own parts are

@@ -1,21 +1,21 @@
 /**
  * The body of one DKIM signing thread (./threaded-signer.ts). Plain JavaScript so that it loads in any
- * Node process, with or without a TypeScript loader. It receives mailauth's options once (workerData:
- * key, selector, header list; built by ./dkim.ts's signOptions) and then, per message,
- * `{ id, message: Uint8Array, signingDomain }`; it answers `{ id, signatures, errors }` or `{ id, error }`.
+ * Node process, with or without a TypeScript loader. It receives the signer's settings once (workerData:
+ * `{ selector, privateKey, headerList }`; the key is parsed once per thread by ./mailauth-signer.mjs)
+ * and then, per message, `{ id, message: Uint8Array, signingDomain }`; it answers
+ * `{ id, signatures, errors }` or `{ id, error }`.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { dkimSign } from "mailauth/lib/dkim/sign.js";
+import { createMailauthSigner } from "./mailauth-signer.mjs";
 
-const base = workerData.options;
+const sign = createMailauthSigner(workerData);
 
 parentPort.on("message", async ({ id, message, signingDomain }) => {
   try {
-    // As ./dkim.ts's forMessage: the signing time is fixed once (mailauth would read the clock twice).
-    const options = { ...base, signTime: new Date(), signatureData: base.signatureData.map((d) => ({ ...d, signingDomain })) };
     const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    const { signatures, errors } = await dkimSign(bytes, options);
-    parentPort.postMessage({ id, signatures, errors: errors.map((e) => e?.err?.message ?? String(e)) });
+    // As ./dkim.ts: the signing time is fixed once per message (mailauth would read the clock twice).
+    const { signatures, errors } = await sign(bytes, signingDomain, new Date());
+    parentPort.postMessage({ id, signatures, errors });
   } catch (err) {
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -1,5 +1,5 @@
 /**
- * Sign stage on worker threads: the same DKIM signature as ./dkim.ts (mailauth, the same options), made
+ * Sign stage on worker threads: the same DKIM signature as ./dkim.ts (the same signer and settings), made
  * on `threads` threads (./sign-thread.mjs) so that RSA signing and body hashing (about a quarter of the
  * bridge's CPU per forwarded message, measured with `npm run bench`) leave the event loop that serves
  * SMTP sessions and deliveries.
@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { MailError, toMailError } from "../mail/errors.js";
 import { joinParts } from "../mail/message-parts.js";
 import type { Signer } from "../mail/types.js";
-import { TEMPORARY, createDkimSigner, type SignResult, signOptions, withSignature } from "./dkim.js";
+import { SIGNED_FIELDS, TEMPORARY, createDkimSigner, type SignResult, withSignature } from "./dkim.js";
 
 export interface ThreadedSignerOptions {
   selector: string;
@@ -44,7 +44,7 @@ export function createThreadedSigner(opts: ThreadedSignerOptions): ThreadedSigne
   const inline = createDkimSigner(opts); // also refuses a key that is not RSA
 
   const inlineAbove = opts.inlineAboveBytes ?? 256 * 1024;
-  const workerData = { options: signOptions(opts) };
+  const workerData = { selector: opts.selector, privateKey: opts.privateKey, headerList: SIGNED_FIELDS };
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;

@@ -31,7 +31,7 @@ export interface QueueRunnerOptions {
 export interface QueueRunner {
   /** Starts polling (and runs a first scan). */
   start(): void;
-  /** Scans now (e.g. right after a put). */
+  /** Scans now (e.g. right after a put); does nothing before `start()` or after `stop()`. */
   wake(): void;
   /** Stops scanning, lets the entries in progress finish their current send, and resolves when all have. */
   stop(): Promise<void>;
@@ -54,6 +54,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   let timer: NodeJS.Timeout | undefined;
   let scanning = false;
   let scanAgain = false;
+  let started = false;
   let stopped = false;
 
   function pump(): void {
@@ -100,7 +101,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   }
 
   function wake(): void {
-    if (stopped || onHold()) return;
+    if (!started || stopped || onHold()) return;
     if (scanning) {
       scanAgain = true;
       return;
@@ -120,6 +121,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   return {
     start() {
       if (timer || stopped) return;
+      started = true;
       timer = setInterval(wake, options.pollMs);
       wake();
     },

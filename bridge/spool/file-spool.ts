@@ -18,15 +18,19 @@
  * fsync dir), so after a crash each state file is either the old or the new version.
  *
  * An in-memory index (id → when next due) avoids reading every state file on each poll; it is rebuilt
- * from disk by {@link FileSpool.recover}. State files are re-read and re-validated from disk whenever an
- * entry is due, so a file damaged while the bridge runs is still caught and quarantined.
+ * from disk by {@link FileSpool.recover}, which validates every state file. The index also keeps, within
+ * `memoryBytes`, the text of each state as last written (so `due` parses what it wrote instead of
+ * reading the file back: Postfix's qmgr likewise works from memory between scans) and the bytes of small
+ * messages until their first attempt is over (so the first delivery reads nothing from disk). What does
+ * not fit is read from disk and validated as at recovery, and a file found damaged then is quarantined.
+ * Directory fsyncs are shared among concurrent commits (./durable-fs.ts createDirSyncer).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../log.js";
 import type { Envelope, Spool, SpoolState, SpoolWriter, Target } from "../mail/types.js";
-import { renameSynced, syncDir, writeSynced } from "./durable-fs.js";
+import { createDirSyncer, syncDir, writeSynced } from "./durable-fs.js";
 import { createSpoolWriter } from "./spool-writer.js";
 import { dueAt, parseState, serializeState, SPOOL_ID } from "./state.js";
 
@@ -36,7 +40,17 @@ export interface FileSpoolOptions {
   log: Logger;
   /** Builds the first state of a new entry (the pipeline decides deliveries and initial events). */
   initialState: (id: string, envelope: Envelope, targets: Target[], size: number) => SpoolState;
+  /**
+   * Octets of state texts and of small messages (each at most {@link CACHED_MESSAGE_BYTES}) kept in memory
+   * between writing and using them; default {@link DEFAULT_MEMORY_BYTES}. 0 reads everything back from disk.
+   */
+  memoryBytes?: number;
 }
+
+/** Default of {@link FileSpoolOptions.memoryBytes}: 32 MiB. */
+export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024;
+/** Messages larger than this are never kept in memory (they are read from disk, or streamed, when sent). */
+export const CACHED_MESSAGE_BYTES = 256 * 1024;
 
 /** What {@link FileSpool.recover} found. */
 export interface RecoveryReport {
@@ -75,8 +89,43 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
   };
   const messageFile = (id: string) => path.join(d.messages, `${id}.eml`);
   const stateFile = (id: string) => path.join(d.state, `${id}.json`);
-  /** `indexedAt`: when this entry's state was last written or read at recovery (due no earlier than that). */
-  const index = new Map<string, { dueAt: number; receivedAt: string; indexedAt: number }>();
+  /**
+   * `indexedAt`: when this entry's state was last written or read at recovery (due no earlier than that);
+   * `text`: the state as last written, when it fits in memory; `message`: the message, while kept.
+   */
+  interface IndexEntry { dueAt: number; receivedAt: string; indexedAt: number; text?: string; message?: Buffer }
+  const index = new Map<string, IndexEntry>();
+  const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+  /** Octets held by `text` and `message` of index entries. */
+  let heldBytes = 0;
+  const syncMessages = createDirSyncer(d.messages);
+  const syncStates = createDirSyncer(d.state);
+
+  /** Forgets what an entry holds in memory. */
+  function dropHeld(entry: IndexEntry | undefined, what: "text" | "message" | "both"): void {
+    if (!entry) return;
+    if (what !== "message" && entry.text !== undefined) { heldBytes -= entry.text.length; entry.text = undefined; }
+    if (what !== "text" && entry.message) { heldBytes -= entry.message.length; entry.message = undefined; }
+  }
+
+  /** Indexes an entry's newly written state (keeping its text when it fits) and, when given, its message. */
+  function indexState(state: SpoolState, text: string, message?: Buffer): void {
+    const old = index.get(state.id);
+    const entry: IndexEntry = { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt, indexedAt: Date.now(), message: old?.message };
+    if (old?.text !== undefined) heldBytes -= old.text.length;
+    if (heldBytes + text.length <= memoryBytes) { entry.text = text; heldBytes += text.length; }
+    if (message && message.length <= CACHED_MESSAGE_BYTES && heldBytes + message.length <= memoryBytes) {
+      entry.message = message;
+      heldBytes += message.length;
+    }
+    index.set(state.id, entry);
+  }
+
+  /** Removes an entry from the index and frees what it held. */
+  function unindex(id: string): void {
+    dropHeld(index.get(id), "both");
+    index.delete(id);
+  }
 
   function checkId(id: string): void {
     if (!SPOOL_ID.test(id)) throw new Error(`not a spool id: ${JSON.stringify(id).slice(0, 40)}`);
@@ -94,7 +143,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
   }
 
   async function quarantine(id: string, reason: string): Promise<void> {
-    index.delete(id);
+    unindex(id);
     await setAside(d.state, [`${id}.json`]);
     await setAside(d.messages, [`${id}.eml`]);
     log.warn({ spoolId: id, reason }, "spool:corrupt");
@@ -106,7 +155,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
     try {
       text = await readFile(stateFile(id), "utf8");
     } catch (err) {
-      if (isMissing(err)) { index.delete(id); return null; }
+      if (isMissing(err)) { unindex(id); return null; }
       throw err;
     }
     try {
@@ -128,12 +177,18 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
     const tmpMessage = path.join(d.tmp, `${id}.eml`);
     const tmpState = path.join(d.tmp, `${id}.json`);
     return createSpoolWriter(tmpMessage, {
-      async commit(envelope, targets, size) {
+      async commit(envelope, targets, size, completeMessage, bytes) {
         const state = options.initialState(id, envelope, targets, size);
-        await writeSynced(tmpState, serializeState(state));
-        await renameSynced(tmpMessage, d.messages, `${id}.eml`);
-        await renameSynced(tmpState, d.state, `${id}.json`); // the commit
-        index.set(id, { dueAt: dueAt(state), receivedAt: envelope.receivedAt, indexedAt: Date.now() });
+        const text = serializeState(state);
+        // Message and state are written and fsync'd side by side; the renames keep commit order.
+        // Both settle before any failure is raised, so the clean-up that follows finds every file.
+        const written = await Promise.allSettled([completeMessage(), writeSynced(tmpState, text)]);
+        for (const w of written) if (w.status === "rejected") throw w.reason;
+        await rename(tmpMessage, messageFile(id));
+        await syncMessages();
+        await rename(tmpState, stateFile(id));
+        await syncStates(); // the commit
+        indexState(state, text, bytes);
         return state;
       },
       async cleanUp() {
@@ -150,6 +205,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
       await Promise.all(Object.values(d).map((sub) => mkdir(sub, { recursive: true, mode: 0o700 })));
       for (const name of await readdir(d.tmp)) await rm(path.join(d.tmp, name), { force: true, recursive: true });
       index.clear();
+      heldBytes = 0;
       const report: RecoveryReport = { entries: 0, corrupt: 0, discarded: 0 };
       const committed = new Set<string>();
       for (const name of (await readdir(d.state)).sort()) {
@@ -164,6 +220,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         if (!state) { report.corrupt++; continue; }
         committed.add(id);
         index.set(id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt, indexedAt: Date.now() });
+        // (Texts are not kept here: due() reads and validates each recovered entry once.)
         report.entries++;
       }
       for (const name of await readdir(d.messages)) {
@@ -198,9 +255,10 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         .filter(([id, e]) => e.dueAt <= t && !opts.skip?.has(id))
         .sort((a, b) => a[1].dueAt - b[1].dueAt || (a[0] < b[0] ? -1 : 1));
       const states: SpoolState[] = [];
-      for (const [id] of ids) {
+      for (const [id, entry] of ids) {
         if (states.length >= limit) break;
-        const state = await load(id);
+        // Our own last write, parsed afresh (callers mutate what they get); otherwise from disk, validated.
+        const state = entry.text !== undefined ? JSON.parse(entry.text) as SpoolState : await load(id);
         if (state) states.push(state);
       }
       return states;
@@ -208,25 +266,30 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
 
     async readMessage(id) {
       checkId(id);
-      return readFile(messageFile(id));
+      return index.get(id)?.message ?? readFile(messageFile(id));
     },
 
     async update(state) {
       checkId(state.id);
       const tmp = path.join(d.tmp, `${state.id}.${randomBytes(4).toString("hex")}.json`);
+      const text = serializeState(state);
       try {
-        await writeSynced(tmp, serializeState(state));
-        await renameSynced(tmp, d.state, `${state.id}.json`);
+        await writeSynced(tmp, text);
+        await rename(tmp, stateFile(state.id));
+        await syncStates();
       } catch (err) {
         await rm(tmp, { force: true }).catch(() => {});
         throw err;
       }
-      index.set(state.id, { dueAt: dueAt(state), receivedAt: state.envelope.receivedAt, indexedAt: Date.now() });
+      indexState(state, text);
+      // An entry that waits for a later attempt gives its message's memory back (read from disk then).
+      const entry = index.get(state.id)!;
+      if (entry.dueAt > Date.now()) dropHeld(entry, "message");
     },
 
     async remove(id) {
       checkId(id);
-      index.delete(id);
+      unindex(id);
       // State first: it is the commit. A crash between the two leaves a message without state,
       // which recovery deletes.
       await rm(stateFile(id), { force: true });

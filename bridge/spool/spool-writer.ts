@@ -1,7 +1,7 @@
 /**
  * A message written into the spool while it arrives (DATA), so that a large message never sits in memory
  * whole: the first {@link MEMORY_BYTES} octets stay in memory (a small message costs what a whole-message
- * put costs: one write and one fsync at commit); past that, bytes go to the entry's temp file in batches
+ * put costs: one write and one fsync at commit, and the spool may keep those bytes for the first delivery); past that, bytes go to the entry's temp file in batches
  * of about that size.
  *
  * Nothing is visible before `commit`: the message file is completed and fsync'd, then the spool writes
@@ -21,8 +21,12 @@ export const MEMORY_BYTES = 256 * 1024;
 
 /** What the spool does around the message file (./file-spool.ts). */
 export interface SpoolWriterHooks {
-  /** The message is complete and fsync'd at `tmpMessage`: write the state and rename both (the commit). */
-  commit(envelope: Envelope, targets: Target[], size: number): Promise<SpoolState>;
+  /**
+   * Writes the state and, once `completeMessage()` has resolved (the message complete and fsync'd at
+   * `tmpMessage`; the two may run side by side), renames both (the commit). `bytes`: the whole message
+   * when it never left memory (the spool may keep it for the first delivery), else undefined.
+   */
+  commit(envelope: Envelope, targets: Target[], size: number, completeMessage: () => Promise<void>, bytes?: Buffer): Promise<SpoolState>;
   /** Removes whatever exists of the entry's files, state first; must not throw. */
   cleanUp(): Promise<void>;
 }
@@ -100,16 +104,22 @@ export function createSpoolWriter(tmpMessage: string, hooks: SpoolWriterHooks): 
       finished = true;
       return serial(async () => {
         try {
+          let bytes: Buffer | undefined;
+          let completeMessage: () => Promise<void>;
           if (fh || failed) {
             await flush();
             if (failed) throw failed;
-            await fh!.sync();
-            await closeFile();
+            completeMessage = async () => {
+              await fh!.sync();
+              await closeFile();
+            };
           } else {
-            await writeSynced(tmpMessage, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+            const whole = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+            bytes = whole;
+            completeMessage = () => writeSynced(tmpMessage, whole);
           }
           pending = [];
-          return await hooks.commit(envelope, targets, size);
+          return await hooks.commit(envelope, targets, size, completeMessage, bytes);
         } catch (err) {
           pending = [];
           await closeFile();

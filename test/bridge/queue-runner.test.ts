@@ -46,6 +46,18 @@ const until = async (check: () => boolean) => {
 };
 
 describe("queue runner", () => {
+  it("processes nothing before start(), however often it is woken (a bridge started with runQueue: false)", async () => {
+    await spool.put(envelope(), targets, raw);
+    const started: string[] = [];
+    runner = createQueueRunner({ spool, concurrency: 1, pollMs: 60_000, log, process: async (state) => { started.push(state.id); } });
+    runner.wake();
+    runner.wake();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(started).toEqual([]);
+    runner.start();
+    await until(() => started.length === 1);
+  });
+
   it("with one delivery slot, starts the next entry while the first only waits for its report", async () => {
     const ids = [(await spool.put(envelope(), targets, raw)).id, (await spool.put(envelope(), targets, raw)).id];
     const report = gate();

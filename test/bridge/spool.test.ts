@@ -90,13 +90,55 @@ describe("file spool", () => {
     expect((await spool.due(new Date())).map((s) => s.id)).toEqual([good.id]);
   });
 
-  it("an entry damaged while running is quarantined by due() and the others are still returned", async () => {
+  it("an entry damaged while running is quarantined by due() when it is read from disk, and the others are still returned", async () => {
+    // memoryBytes 0: nothing kept in memory, every due() reads and validates the state files.
+    spool = createFileSpool({ dir: tmp.dir, log, initialState, memoryBytes: 0 });
+    await spool.recover();
     const a = await spool.put(envelope(), targets, raw);
     const b = await spool.put(envelope(), targets, raw);
     await writeFile(path.join(tmp.dir, "state", `${a.id}.json`), JSON.stringify({ id: a.id, nonsense: true }));
     expect((await spool.due(new Date())).map((s) => s.id)).toEqual([b.id]);
     expect(await spoolFiles(tmp.dir, "corrupt")).toEqual([`${a.id}.eml`, `${a.id}.json`]);
     expect((await spool.stats()).depth).toBe(1);
+  });
+
+  it("due() parses the state as last written (no disk read) and gives a fresh copy each time", async () => {
+    const state = await spool.put(envelope(), targets, raw);
+    // Kept in memory: the file is not read back (a file damaged now is found at the next recovery).
+    await writeFile(path.join(tmp.dir, "state", `${state.id}.json`), "damaged");
+    const [first] = await spool.due(new Date());
+    expect(first).toEqual(state);
+    first!.deliveries[0]!.status = "delivered";
+    first!.unreported = [];
+    const [second] = await spool.due(new Date());
+    expect(second).toEqual(state);
+    expect(second).not.toBe(first);
+    // An update is what due() returns next, and what is on disk.
+    await spool.update(first!);
+    expect((await spool.due(new Date()))[0]).toEqual(first);
+    expect(JSON.parse(await readFile(path.join(tmp.dir, "state", `${state.id}.json`), "utf8"))).toEqual(first);
+  });
+
+  it("a small message is read from memory until its entry waits for a later attempt, then from disk", async () => {
+    const state = await spool.put(envelope(), targets.slice(0, 1), raw);
+    const file = path.join(tmp.dir, "messages", `${state.id}.eml`);
+    await rm(file); // only memory can answer now
+    expect(await spool.readMessage(state.id)).toEqual(raw);
+    await writeFile(file, raw);
+    for (const d of state.deliveries) d.nextAttemptAt = new Date(Date.now() + 60_000).toISOString();
+    await spool.update(state);
+    await rm(file);
+    await expect(spool.readMessage(state.id)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("past memoryBytes, states and messages are read from disk", async () => {
+    spool = createFileSpool({ dir: tmp.dir, log, initialState, memoryBytes: raw.length + 10 });
+    await spool.recover();
+    const state = await spool.put(envelope(), targets.slice(0, 1), raw);
+    // The state text is larger than the budget: nothing was kept; the disk answers, validated.
+    await writeFile(path.join(tmp.dir, "state", `${state.id}.json`), JSON.stringify({ id: state.id }));
+    expect(await spool.due(new Date())).toEqual([]);
+    expect(await spoolFiles(tmp.dir, "corrupt")).toEqual([`${state.id}.eml`, `${state.id}.json`]);
   });
 
   it("update replaces the state atomically and moves the entry's due time", async () => {

@@ -5,7 +5,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * All tests run in Node against real components: MariaDB, the PlanetScale simulator, the Worker in
- * workerd (wrangler's unstable_startWorker), real SMTP sockets on 127.0.0.1.
+ * workerd (the deploy bundle run by Miniflare, scripts/stack/worker.ts), real SMTP sockets on 127.0.0.1.
  *
  * Two projects: `main` (everything but the fault suite) and `faults` (test/faults: real processes killed,
  * stopped and starved; each scenario bounded in time, durations scaled down through configuration; its

@@ -28,7 +28,8 @@
  * | MAX_QUEUE_AGE           | `5d`                        | a temporary failure older than this becomes a permanent one |
  * | REPORT_RETRY            | `30s`                       | after a failed events report, wait this long before reporting that entry again |
  * | QUEUE_POLL_MS           | `5000`                      | how often the queue runner scans the spool (it also wakes on every put) |
- * | QUEUE_CONCURRENCY       | `8`                         | spool entries delivering at once (entries only waiting for the Worker to acknowledge their events do not count) |
+ * | QUEUE_CONCURRENCY       | `64`                        | spool entries delivering at once (entries only waiting for the Worker to acknowledge their events do not count); a delivery mostly waits on the network (Postfix runs up to 100 smtp processes) |
+ * | DESTINATION_CONCURRENCY | `20`                        | SMTP connections open at once to one destination (an MX host or the relay), as Postfix's default_destination_concurrency_limit |
  * | SIGN_THREADS            | `1`                         | worker threads that make DKIM signatures; `0` signs in the main thread |
  * | DELIVERY_TIMEOUT_MS     | `120000`                    | connection / greeting / idle timeout of an outbound SMTP session |
  * | RESOLVE_TIMEOUT_MS      | `5000`                      | RCPT-time lookup timeout; past it the sender gets `451 4.3.0` |
@@ -78,6 +79,8 @@ export interface BridgeConfig {
   reportRetryMs: number;
   queuePollMs: number;
   queueConcurrency: number;
+  /** SMTP connections open at once to one destination (MX host or relay). */
+  destinationConcurrency: number;
   /** DKIM signing threads; 0 = sign in the main thread. */
   signThreads: number;
   deliveryTimeoutMs: number;
@@ -158,7 +161,8 @@ const EnvSchema = z.object({
   MAX_QUEUE_AGE: duration.prefault("5d"),
   REPORT_RETRY: duration.prefault("30s"),
   QUEUE_POLL_MS: int(10, 3_600_000).default(5000),
-  QUEUE_CONCURRENCY: int(1, 1000).default(8),
+  QUEUE_CONCURRENCY: int(1, 1000).default(64),
+  DESTINATION_CONCURRENCY: int(1, 100).default(20),
   SIGN_THREADS: int(0, 64).default(1),
   DELIVERY_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
   RESOLVE_TIMEOUT_MS: int(50, 120_000).default(5000),
@@ -224,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reportRetryMs: e.REPORT_RETRY,
     queuePollMs: e.QUEUE_POLL_MS,
     queueConcurrency: e.QUEUE_CONCURRENCY,
+    destinationConcurrency: e.DESTINATION_CONCURRENCY,
     signThreads: e.SIGN_THREADS,
     deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,
     resolveTimeoutMs: e.RESOLVE_TIMEOUT_MS,

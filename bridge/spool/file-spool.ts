@@ -2,19 +2,19 @@
  * The durable spool: one directory per state, Postfix's queue layout with Haraka's write discipline.
  *
  * ```
- * <dir>/tmp/        files being written; anything here at start is debris of an unfinished write
- * <dir>/messages/   <id>.eml  the message exactly as received (immutable)
+ * <dir>/tmp/        state files being written; anything here at start is debris of an unfinished write
+ * <dir>/messages/   <id>.eml  the message exactly as received (immutable; committed only once its state is)
  * <dir>/state/      <id>.json the entry's state (SpoolState); its presence is the commit
  * <dir>/corrupt/    entries that could not be read, set aside for an operator, never retried
  * ```
  *
- * `put` writes message and state to tmp/ with fsync, renames the message into messages/ and fsyncs
- * that directory, then renames the state into state/ and fsyncs it. Only then does it resolve, and
- * only then may the receiver answer 250. `begin` does the same for a message that arrives in pieces:
- * its bytes go to tmp/ as they come (./spool-writer.ts) and its `commit` is put's sequence from the
- * message's fsync on. Because messages/ is synced before the state rename, a crash
- * can leave a message without state (never acknowledged: deleted at recovery) but never a committed
- * state without its message. `update` replaces the state file the same way (tmp, fsync, rename,
+ * `put` writes the message in place in messages/ and the state to tmp/, fsyncs both and the messages/
+ * directory, then renames the state into state/ and fsyncs that directory. Only then does it resolve,
+ * and only then may the receiver answer 250. `begin` does the same for a message that arrives in
+ * pieces: its bytes go to its file as they come (./spool-writer.ts) and its `commit` is put's sequence
+ * from the message's fsync on. Because messages/ is synced before the state rename, a crash can leave
+ * a message without state (never acknowledged, possibly partial: deleted at recovery) but never a
+ * committed state without its message. `update` replaces the state file the same way (tmp, fsync, rename,
  * fsync dir), so after a crash each state file is either the old or the new version.
  *
  * An in-memory index (id → when next due) avoids reading every state file on each poll; it is rebuilt
@@ -174,17 +174,18 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
   /** A new entry written through a {@link createSpoolWriter}: the message first, then the state (the commit). */
   function begin(): SpoolWriter {
     const id = newSpoolId();
-    const tmpMessage = path.join(d.tmp, `${id}.eml`);
     const tmpState = path.join(d.tmp, `${id}.json`);
-    return createSpoolWriter(tmpMessage, {
+    // The message is written in place: without its state it is not committed (recovery deletes it), so
+    // a rename would add a metadata operation per message and no safety.
+    return createSpoolWriter(messageFile(id), {
       async commit(envelope, targets, size, completeMessage, bytes) {
         const state = options.initialState(id, envelope, targets, size);
         const text = serializeState(state);
-        // Message and state are written and fsync'd side by side; the renames keep commit order.
+        // Message and state are written and fsync'd side by side; the message's directory entry is
+        // made durable before the state's rename (the commit), so a committed state always has its message.
         // Both settle before any failure is raised, so the clean-up that follows finds every file.
         const written = await Promise.allSettled([completeMessage(), writeSynced(tmpState, text)]);
         for (const w of written) if (w.status === "rejected") throw w.reason;
-        await rename(tmpMessage, messageFile(id));
         await syncMessages();
         await rename(tmpState, stateFile(id));
         await syncStates(); // the commit
@@ -193,7 +194,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
       },
       async cleanUp() {
         // In commit order (state first), so a crash during the clean-up leaves nothing committed.
-        for (const f of [stateFile(id), tmpState, messageFile(id), tmpMessage]) await rm(f, { force: true }).catch(() => {});
+        for (const f of [stateFile(id), tmpState, messageFile(id)]) await rm(f, { force: true }).catch(() => {});
       },
     });
   }

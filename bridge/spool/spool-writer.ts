@@ -23,7 +23,7 @@ export const MEMORY_BYTES = 256 * 1024;
 export interface SpoolWriterHooks {
   /**
    * Writes the state and, once `completeMessage()` has resolved (the message complete and fsync'd at
-   * `tmpMessage`; the two may run side by side), renames both (the commit). `bytes`: the whole message
+   * `messageFile`; the two may run side by side), renames both (the commit). `bytes`: the whole message
    * when it never left memory (the spool may keep it for the first delivery), else undefined.
    */
   commit(envelope: Envelope, targets: Target[], size: number, completeMessage: () => Promise<void>, bytes?: Buffer): Promise<SpoolState>;
@@ -32,10 +32,10 @@ export interface SpoolWriterHooks {
 }
 
 /**
- * @param tmpMessage the temp file for the message (must not exist; created once the bytes outgrow memory)
+ * @param messageFile the file for the message (must not exist; created once the bytes outgrow memory, or at commit; not committed until the spool commits the state)
  * @example const w = createSpoolWriter(path.join(tmp, `${id}.eml`), hooks); await w.write(chunk); await w.commit(envelope, targets)
  */
-export function createSpoolWriter(tmpMessage: string, hooks: SpoolWriterHooks): SpoolWriter {
+export function createSpoolWriter(messageFile: string, hooks: SpoolWriterHooks): SpoolWriter {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let size = 0;
@@ -61,7 +61,7 @@ export function createSpoolWriter(tmpMessage: string, hooks: SpoolWriterHooks): 
     pending = [];
     pendingBytes = 0;
     try {
-      fh ??= await open(tmpMessage, "wx", 0o600);
+      fh ??= await open(messageFile, "wx", 0o600);
       while (batch.length > 0) {
         let { bytesWritten } = await fh.writev(batch);
         while (batch.length > 0 && bytesWritten >= batch[0]!.length) bytesWritten -= batch.shift()!.length;
@@ -95,7 +95,7 @@ export function createSpoolWriter(tmpMessage: string, hooks: SpoolWriterHooks): 
         if (!fh && !failed) return Buffer.concat(pending, pendingBytes);
         await flush();
         if (failed) throw refusal(failed);
-        return readFile(tmpMessage);
+        return readFile(messageFile);
       });
     },
 
@@ -116,7 +116,7 @@ export function createSpoolWriter(tmpMessage: string, hooks: SpoolWriterHooks): 
           } else {
             const whole = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
             bytes = whole;
-            completeMessage = () => writeSynced(tmpMessage, whole);
+            completeMessage = () => writeSynced(messageFile, whole);
           }
           pending = [];
           return await hooks.commit(envelope, targets, size, completeMessage, bytes);

@@ -157,11 +157,12 @@ describe("receive", () => {
       await c.command(`RCPT TO:<${ALIAS}>`);
       expect((await c.command("DATA")).code).toBe(354);
       c.write(message("alice@sender.test", ALIAS, "cut off", lines(13_000))); // 1 MiB, no terminator
-      // It is being written to disk (beyond what is kept in memory) before the end of DATA ...
-      await waitFor("the temp file", async () => (await spoolFiles(tmp.dir, "tmp")).length === 1);
+      // It is being written to disk (beyond what is kept in memory) before the end of DATA, uncommitted ...
+      await waitFor("the message file", async () => (await spoolFiles(tmp.dir, "messages")).length === 1);
+      expect(await spoolFiles(tmp.dir, "state")).toEqual([]);
       c.destroy();
       // ... and removed when the client is gone.
-      await waitFor("tmp/ to empty", async () => (await spoolFiles(tmp.dir, "tmp")).length === 0);
+      await waitFor("messages/ to empty", async () => (await spoolFiles(tmp.dir, "messages")).length === 0);
       await nothingSpooled();
     });
 

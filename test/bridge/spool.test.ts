@@ -182,15 +182,16 @@ describe("a message written while it arrives (begin)", () => {
   const big = Buffer.concat([Buffer.from("Subject: big\r\n\r\n"), randomBytes(4 * MEMORY_BYTES + 12345)]);
   const pieces = (bytes: Buffer) => Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
 
-  it("goes to a temp file as it comes, reads back whole, and commits byte for byte", async () => {
+  it("goes to its file as it comes, reads back whole, and commits byte for byte", async () => {
     const writer = spool.begin();
     for (const piece of pieces(big)) await writer.write(piece);
-    // Past the memory allowance the bytes are on disk, in tmp/ only: nothing is committed yet.
-    const [tmpFile] = await spoolFiles(tmp.dir, "tmp");
-    expect(tmpFile).toMatch(/\.eml$/);
-    expect((await stat(path.join(tmp.dir, "tmp", tmpFile!))).size).toBeGreaterThan(MEMORY_BYTES);
-    expect(await spoolFiles(tmp.dir, "messages")).toEqual([]);
+    // Past the memory allowance the bytes are on disk, but without a state nothing is committed yet.
+    const [file] = await spoolFiles(tmp.dir, "messages");
+    expect(file).toMatch(/\.eml$/);
+    expect((await stat(path.join(tmp.dir, "messages", file!))).size).toBeGreaterThan(MEMORY_BYTES);
+    expect(await spoolFiles(tmp.dir, "state")).toEqual([]);
     expect((await spool.stats()).depth).toBe(0);
+    expect(await spool.due(new Date())).toEqual([]);
     expect((await writer.read()).equals(big)).toBe(true);
 
     const state = await writer.commit(envelope(), targets);
@@ -199,6 +200,15 @@ describe("a message written while it arrives (begin)", () => {
     expect((await readFile(path.join(tmp.dir, "messages", `${state.id}.eml`))).equals(big)).toBe(true);
     expect(await spoolFiles(tmp.dir, "state")).toEqual([`${state.id}.json`]);
     expect((await spool.readMessage(state.id)).equals(big)).toBe(true);
+  });
+
+  it("a crash while a message arrives leaves an uncommitted message file, which recovery deletes", async () => {
+    const writer = spool.begin();
+    for (const piece of pieces(big)) await writer.write(piece);
+    expect(await spoolFiles(tmp.dir, "messages")).toHaveLength(1);
+    // No commit, no abort: the process is gone. The next start finds a message without state.
+    expect(await open()).toEqual({ entries: 0, corrupt: 0, discarded: 1 });
+    for (const sub of ["tmp", "messages", "state", "corrupt"]) expect(await spoolFiles(tmp.dir, sub)).toEqual([]);
   });
 
   it("a small message stays in memory until its commit", async () => {
@@ -214,7 +224,7 @@ describe("a message written while it arrives (begin)", () => {
   it("abort leaves nothing behind, and is a no-op after a commit", async () => {
     const writer = spool.begin();
     for (const piece of pieces(big)) await writer.write(piece);
-    expect(await spoolFiles(tmp.dir, "tmp")).toHaveLength(1);
+    expect(await spoolFiles(tmp.dir, "messages")).toHaveLength(1);
     await writer.abort();
     for (const sub of ["tmp", "messages", "state"]) expect(await spoolFiles(tmp.dir, sub)).toEqual([]);
 

@@ -293,8 +293,9 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
       unindex(id);
       // State first: it is the commit. A crash between the two leaves a message without state,
       // which recovery deletes.
-      await rm(stateFile(id), { force: true });
-      await rm(messageFile(id), { force: true });
+      // unlink, not rm: rm stats each path first, one more file-system call per file.
+      await unlink(stateFile(id)).catch((err) => { if (!isMissing(err)) throw err; });
+      await unlink(messageFile(id)).catch((err) => { if (!isMissing(err)) throw err; });
     },
 
     quarantine: async (id, reason) => {

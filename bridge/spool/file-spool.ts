@@ -279,6 +279,9 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         await rename(tmp, stateFile(state.id));
         await syncStates();
       } catch (err) {
+        // The rename may have happened (only the directory fsync failed): state/ may hold the new
+        // version. Forget the old text, so that due() reads whichever version the file has.
+        dropHeld(index.get(state.id), "text");
         await rm(tmp, { force: true }).catch(() => {});
         throw err;
       }

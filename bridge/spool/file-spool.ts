@@ -228,7 +228,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         const id = name.endsWith(".eml") ? name.slice(0, -4) : "";
         if (committed.has(id)) continue;
         if (SPOOL_ID.test(id)) {
-          // Renamed into messages/ but its state never was: the client never got our 250.
+          // A message (possibly partial: written in place) whose state was never committed: the client never got our 250.
           await unlink(path.join(d.messages, name)).catch((err) => { if (!isMissing(err)) throw err; });
           log.info({ spoolId: id }, "spool:discard-unacknowledged");
           report.discarded++;

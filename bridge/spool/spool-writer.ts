@@ -4,11 +4,11 @@
  * put costs: one write and one fsync at commit, and the spool may keep those bytes for the first delivery); past that, bytes go to the entry's temp file in batches
  * of about that size.
  *
- * Nothing is visible before `commit`: the message file is completed and fsync'd, then the spool writes
- * the state and renames both in commit order (./file-spool.ts); only then does `commit` resolve, and only
- * then may the receiver answer 250. `abort` (a refused message, a client that went away) and a failed
- * commit remove every file the entry has; a crash mid-DATA leaves at most a file in tmp/, which recovery
- * deletes.
+ * Nothing is committed before `commit`: the message file is completed and fsync'd, then the spool writes
+ * the state and renames it into state/ (the commit, ./file-spool.ts); only then does `commit` resolve, and
+ * only then may the receiver answer 250. `abort` (a refused message, a client that went away) and a failed
+ * commit remove every file the entry has; a crash mid-DATA leaves at most a message file without state,
+ * which recovery deletes.
  */
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { MailError } from "../mail/errors.js";
@@ -33,7 +33,7 @@ export interface SpoolWriterHooks {
 
 /**
  * @param messageFile the file for the message (must not exist; created once the bytes outgrow memory, or at commit; not committed until the spool commits the state)
- * @example const w = createSpoolWriter(path.join(tmp, `${id}.eml`), hooks); await w.write(chunk); await w.commit(envelope, targets)
+ * @example const w = createSpoolWriter(path.join(messagesDir, `${id}.eml`), hooks); await w.write(chunk); await w.commit(envelope, targets)
  */
 export function createSpoolWriter(messageFile: string, hooks: SpoolWriterHooks): SpoolWriter {
   let pending: Buffer[] = [];

@@ -50,6 +50,27 @@ const replyOf = (err: MailError): DeliveryOutcome => ({
 export async function processEntry(state: SpoolState, deps: PipelineDeps, signal?: AbortSignal, release?: () => void): Promise<void> {
   const clock = deps.now ?? (() => new Date());
   const log = forMessage(deps.log, state.id);
+  if (await deliverDue(state, deps, log, clock, signal) === "quarantined") return;
+
+  // The message and what was made of it are out of scope here: an entry waiting for the Worker to
+  // acknowledge its events (up to concurrency x 16 of them) holds none of its bytes.
+  release?.();
+  await reportEvents(state, deps, log, clock);
+
+  if (!state.deliveries.some((d) => d.status === "pending") && state.unreported.length === 0) {
+    await deps.spool.remove(state.id);
+    log.info({}, "spool:done");
+  }
+}
+
+/**
+ * The sends of one entry: each due delivery, target by target (transform and sign once per target),
+ * every outcome persisted before the next send.
+ * @returns "quarantined" when the message file is gone (the entry was set aside)
+ */
+async function deliverDue(
+  state: SpoolState, deps: PipelineDeps, log: Logger, clock: () => Date, signal?: AbortSignal,
+): Promise<"done" | "quarantined"> {
   const started = clock().getTime();
   const due = state.deliveries.filter((d) => d.status === "pending" && Date.parse(d.nextAttemptAt) <= started);
 
@@ -60,7 +81,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
         await deps.spool.quarantine(state.id, "message file missing");
-        return;
+        return "quarantined";
       }
       throw err;
     }
@@ -99,14 +120,7 @@ export async function processEntry(state: SpoolState, deps: PipelineDeps, signal
       }
     }
   }
-
-  release?.();
-  await reportEvents(state, deps, log, clock);
-
-  if (!state.deliveries.some((d) => d.status === "pending") && state.unreported.length === 0) {
-    await deps.spool.remove(state.id);
-    log.info({}, "spool:done");
-  }
+  return "done";
 }
 
 /** Reports the entry's unreported events when their time has come; on failure keeps them and backs off. */

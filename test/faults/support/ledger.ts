@@ -39,10 +39,14 @@ export function markerCounts(dir: string): Map<string, number> {
   const counts = new Map<string, number>();
   if (!existsSync(dir)) return counts;
   const names = readdirSync(dir);
-  const complete = dir.endsWith("outbox") ? new Set(names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))) : null;
+  // Only finished files are read (and their marker cached): the sink's, once its .json is written; a
+  // spool's, once the entry is committed (state/<id>.json), since messages are written in place.
+  const stateDir = path.basename(dir) === "messages" ? path.join(path.dirname(dir), "state") : null;
+  const listed = dir.endsWith("outbox") ? names : stateDir ? (existsSync(stateDir) ? readdirSync(stateDir) : []) : null;
+  const complete = listed ? new Set(listed.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))) : null;
   for (const name of names) {
     if (!name.endsWith(".eml")) continue;
-    if (complete && !complete.has(name.slice(0, -4))) continue; // the sink is still writing it
+    if (complete && !complete.has(name.slice(0, -4))) continue; // still being written
     const file = path.join(dir, name);
     let marker = markerOf.get(file);
     if (marker === undefined) {

@@ -29,6 +29,7 @@
  * | REPORT_RETRY            | `30s`                       | after a failed events report, wait this long before reporting that entry again |
  * | QUEUE_POLL_MS           | `5000`                      | how often the queue runner scans the spool (it also wakes on every put) |
  * | QUEUE_CONCURRENCY       | `64`                        | spool entries delivering at once (entries only waiting for the Worker to acknowledge their events do not count); a delivery mostly waits on the network (Postfix runs up to 100 smtp processes) |
+ * | QUEUE_DELIVERING_BYTES  | `268435456` (256 MiB)       | message octets of the entries delivering at once (a larger message still goes, alone): 64 entries of 25 MiB would otherwise all be in memory |
  * | DESTINATION_CONCURRENCY | `20`                        | SMTP connections open at once to one destination (an MX host or the relay), as Postfix's default_destination_concurrency_limit |
  * | SIGN_THREADS            | `1`                         | worker threads that make DKIM signatures; `0` signs in the main thread |
  * | DELIVERY_TIMEOUT_MS     | `120000`                    | connection / greeting / idle timeout of an outbound SMTP session |
@@ -79,6 +80,8 @@ export interface BridgeConfig {
   reportRetryMs: number;
   queuePollMs: number;
   queueConcurrency: number;
+  /** Message octets of the entries delivering at once (bounds memory; a larger entry goes alone). */
+  queueDeliveringBytes: number;
   /** SMTP connections open at once to one destination (MX host or relay). */
   destinationConcurrency: number;
   /** DKIM signing threads; 0 = sign in the main thread. */
@@ -162,6 +165,7 @@ const EnvSchema = z.object({
   REPORT_RETRY: duration.prefault("30s"),
   QUEUE_POLL_MS: int(10, 3_600_000).default(5000),
   QUEUE_CONCURRENCY: int(1, 1000).default(64),
+  QUEUE_DELIVERING_BYTES: int(1024 * 1024, 64 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   DESTINATION_CONCURRENCY: int(1, 100).default(20),
   SIGN_THREADS: int(0, 64).default(1),
   DELIVERY_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
@@ -228,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reportRetryMs: e.REPORT_RETRY,
     queuePollMs: e.QUEUE_POLL_MS,
     queueConcurrency: e.QUEUE_CONCURRENCY,
+    queueDeliveringBytes: e.QUEUE_DELIVERING_BYTES,
     destinationConcurrency: e.DESTINATION_CONCURRENCY,
     signThreads: e.SIGN_THREADS,
     deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,

@@ -138,6 +138,7 @@ export async function startBridge(config: BridgeConfig, overrides: BridgeOverrid
     spool,
     process: (state, signal, release) => processEntry(state, { spool, transport, reporter, signer, outbox, schedule, log }, signal, release),
     concurrency: config.queueConcurrency,
+    maxDeliveringBytes: config.queueDeliveringBytes,
     pollMs: config.queuePollMs,
     log,
     held: () => gate.active(),

@@ -22,6 +22,11 @@ export interface QueueRunnerOptions {
    */
   process: (state: SpoolState, signal: AbortSignal, release: () => void) => Promise<void>;
   concurrency: number;
+  /**
+   * Bounds the message octets (SpoolState.size) of the entries delivering at once, so that many large
+   * messages do not all sit in memory together; an entry larger than this still goes, alone. Default: no bound.
+   */
+  maxDeliveringBytes?: number;
   pollMs: number;
   log: Logger;
   /** When true, start nothing (maintenance mode holds spooled mail); default never. */
@@ -45,8 +50,12 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   const onHold = options.held ?? (() => false);
   const lookahead = concurrency * 4;
   const maxActive = concurrency * 16;
-  /** Entries holding a delivery slot (a subset of `active`). */
+  const maxBytes = options.maxDeliveringBytes ?? Infinity;
+  /** Entries holding a delivery slot (a subset of `active`), and their message octets. */
   let delivering = 0;
+  let deliveringBytes = 0;
+  /** Room for the next entry's bytes: always when nothing is delivering (a large entry goes alone). */
+  const bytesAllow = (next: SpoolState) => delivering === 0 || deliveringBytes + next.size <= maxBytes;
   const queue: SpoolState[] = [];
   const held = new Set<string>();
   const active = new Map<string, Promise<void>>();
@@ -58,15 +67,17 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
   let stopped = false;
 
   function pump(): void {
-    while (!stopped && !onHold() && delivering < concurrency && active.size < maxActive && queue.length > 0) {
+    while (!stopped && !onHold() && delivering < concurrency && active.size < maxActive && queue.length > 0 && bytesAllow(queue[0]!)) {
       const state = queue.shift()!;
       let slot = true;
       delivering++;
+      deliveringBytes += state.size;
       /** Gives the delivery slot back once; true when this call did. */
       const freeSlot = (): boolean => {
         if (!slot) return false;
         slot = false;
         delivering--;
+        deliveringBytes -= state.size;
         return true;
       };
       const release = () => {

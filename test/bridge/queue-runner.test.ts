@@ -102,3 +102,40 @@ describe("queue runner", () => {
     expect([...seen.values()]).toEqual([1, 1, 1]);
   });
 });
+
+describe("queue runner, bytes in delivery", () => {
+  /** Runs 3 entries of ~4 KiB with `maxDeliveringBytes`; returns the most that delivered at once. */
+  async function mostAtOnce(maxDeliveringBytes: number): Promise<{ most: number; whileHeld: number }> {
+    for (let i = 0; i < 3; i++) await spool.put(envelope(), targets, Buffer.alloc(4096, 120));
+    const sends = gate();
+    const running = new Set<string>();
+    let most = 0;
+    let finished = 0;
+    runner = createQueueRunner({
+      spool, concurrency: 8, maxDeliveringBytes, pollMs: 60_000, log,
+      process: async (state) => {
+        running.add(state.id);
+        most = Math.max(most, running.size);
+        await sends.promise;
+        running.delete(state.id);
+        await spool.remove(state.id);
+        finished++;
+      },
+    });
+    runner.start();
+    await until(() => running.size >= 1);
+    await new Promise((r) => setTimeout(r, 150));
+    const whileHeld = running.size;
+    sends.open();
+    await until(() => finished === 3);
+    return { most, whileHeld };
+  }
+
+  it("starts no entry whose message would take the delivering bytes past the bound (it waits for bytes, not for a slot)", async () => {
+    expect(await mostAtOnce(2 * 4096 + 100)).toEqual({ most: 2, whileHeld: 2 });
+  });
+
+  it("an entry larger than the bound still goes, alone", async () => {
+    expect(await mostAtOnce(1000)).toEqual({ most: 1, whileHeld: 1 });
+  });
+});

@@ -130,10 +130,13 @@ describe("maintenance mode", () => {
   const admin = (...args: string[]) => promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
     cwd: ROOT, env: { ...process.env, WORKER_URL: f.stack.admin.workerUrl, ADMIN_SECRET: f.stack.admin.adminSecret },
   });
-  const mxStates = async () => {
-    const s = await (await fetch(`${f.stack.worker.url}/status.json`)).json() as { components: { key: string; state: string }[] };
-    return ["mx1", "mx2"].map((k) => s.components.find((c) => c.key === k)?.state);
+  const mxComponents = async () => {
+    const s = await (await fetch(`${f.stack.worker.url}/status.json`)).json() as { components: { key: string; state: string; detail: string }[] };
+    return ["mx1", "mx2"].map((k) => s.components.find((c) => c.key === k));
   };
+  const mxStates = async () => (await mxComponents()).map((c) => c?.state);
+  /** Both bridges said in a heartbeat that they hold mail (maintenance being on at the Worker is not enough). */
+  const bothHolding = async () => (await mxComponents()).every((c) => c?.state === "maintenance" && c.detail.includes("holding mail for maintenance"));
 
   it("npm run admin -- maintenance:on defers at RCPT on both bridges and holds queued mail; maintenance:off delivers it all once", async () => {
     const to = `mnt@${f.domain}`;
@@ -143,7 +146,7 @@ describe("maintenance mode", () => {
     await mtaSendAll([f.mx[0]!], queuedBefore.map((m) => msg(to, m)), 3);
 
     await admin("maintenance:on", "--minutes", "3");
-    await until("both bridges to hold (heartbeat)", async () => (await mxStates()).every((s) => s === "maintenance"));
+    await until("both bridges to hold (heartbeat)", bothHolding);
     f.stack.sinkControl.respond = undefined; // the recipient's server is fine again: only maintenance holds the mail
     for (const port of f.mx) expect((await transaction(port, msg(to, "never-accepted"))).text).toMatch(/^451 4\.3\.2 /);
     const sending = mtaSendAll(f.mx, during.map((m) => msg(to, m)), 5, { retryMs: 500, deadlineMs: 120_000 });

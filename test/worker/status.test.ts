@@ -70,6 +70,11 @@ describe("GET /status.json", () => {
       const s = await statusJson();
       expect(s.maintenance?.on).toBe(true);
       expect(component(s, "mx1").state).toBe("maintenance");
+      // Until the bridge says in a heartbeat that it holds mail, the page does not claim it does
+      // (it may still answer RCPT from its cache and deliver).
+      expect(component(s, "mx1").detail).toMatch(/maintenance on, not yet confirmed by this server$/);
+      await w.call("/internal/v1/heartbeat", beat({ holding: true }));
+      expect(component(await statusJson(), "mx1").detail).toMatch(/holding mail for maintenance$/);
       const html = await (await fetch(`${w.url}/status`)).text();
       expect(html).toContain("Maintenance since");
     } finally {

@@ -41,7 +41,10 @@ export function mxStatus(key: string, node: MxNode | undefined, now: Date, maint
   const queue = node.queueDepth === 0 ? "queue empty" : `${node.queueDepth} queued, oldest ${node.oldestQueuedSeconds ?? 0} s`;
   const detail = `last heartbeat ${age} s ago, ${queue}`;
   if (age > HEARTBEAT_MAX_AGE_S) return { ...base, state: "down", detail };
-  if (maintenanceOn || node.holding) return { ...base, state: "maintenance", detail: `${detail}, holding mail for maintenance` };
+  if (node.holding) return { ...base, state: "maintenance", detail: `${detail}, holding mail for maintenance` };
+  // Maintenance is on but this server has not said so in a heartbeat yet: until it does, it may still
+  // accept and deliver (its RCPT answers can come from its cache).
+  if (maintenanceOn) return { ...base, state: "maintenance", detail: `${detail}, maintenance on, not yet confirmed by this server` };
   if (node.queueDepth > 0 && node.overdueSeconds > STUCK_OVERDUE_S && node.deliveries === 0) {
     return { ...base, state: "degraded", detail: `${detail}, queue stuck (${node.overdueSeconds} s overdue)` };
   }

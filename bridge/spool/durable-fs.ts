@@ -7,8 +7,6 @@
  * FileHandle object and a promise per step (a forwarded message makes a dozen of these calls).
  */
 import { close, fsync, open, write } from "node:fs";
-import { rename } from "node:fs/promises";
-import path from "node:path";
 
 /** Opens `file` with `flags`, runs `use` on the descriptor, and closes it (also when `use` fails). */
 function withFd(file: string, flags: string, mode: number, use: (fd: number, done: (err: Error | null) => void) => void): Promise<void> {
@@ -76,13 +74,4 @@ export function createDirSyncer(dir: string, fsyncDir: (dir: string) => Promise<
     return next;
   };
   return sync;
-}
-
-/**
- * Moves `from` to `dir/name` (same file system, atomic) and fsyncs `dir`.
- * @example await renameSynced(tmpFile, stateDir, `${id}.json`)
- */
-export async function renameSynced(from: string, dir: string, name: string): Promise<void> {
-  await rename(from, path.join(dir, name));
-  await syncDir(dir);
 }

@@ -1,8 +1,8 @@
 /**
  * A message written into the spool while it arrives (DATA), so that a large message never sits in memory
  * whole: the first {@link MEMORY_BYTES} octets stay in memory (a small message costs what a whole-message
- * put costs: one write and one fsync at commit, and the spool may keep those bytes for the first delivery); past that, bytes go to the entry's temp file in batches
- * of about that size.
+ * put costs: one write and one fsync at commit, and the spool may keep those bytes for the first
+ * delivery); past that, bytes go to the entry's message file in batches of about that size.
  *
  * Nothing is committed before `commit`: the message file is completed and fsync'd, then the spool writes
  * the state and renames it into state/ (the commit, ./file-spool.ts); only then does `commit` resolve, and
@@ -23,7 +23,7 @@ export const MEMORY_BYTES = 256 * 1024;
 export interface SpoolWriterHooks {
   /**
    * Writes the state and, once `completeMessage()` has resolved (the message complete and fsync'd at
-   * `messageFile`; the two may run side by side), renames both (the commit). `bytes`: the whole message
+   * `messageFile`; the two may run side by side), renames the state into place (the commit). `bytes`: the whole message
    * when it never left memory (the spool may keep it for the first delivery), else undefined.
    */
   commit(envelope: Envelope, targets: Target[], size: number, completeMessage: () => Promise<void>, bytes?: Buffer): Promise<SpoolState>;

@@ -65,8 +65,8 @@ class KeyedDkimSigner extends DkimSigner {
  * @param {{ selector: string, privateKey: string, headerList: string }} opts `s=`; the RSA private key,
  *   PEM; the header fields to sign, colon-separated (only those present go into `h=`).
  * @returns `sign(input, signingDomain, signTime)`: `input` the whole message (Buffer) or a Readable of
- *   it; `d=` the signing domain; `t=` the signing time (given, so that it is read once: see ./dkim.ts's
- *   forMessage). Resolves `{ signatures, errors }` as mailauth's `dkimSign` does, errors as text:
+ *   it; `d=` the signing domain; `t=` the signing time (given, so that it is read once: see the comment in ./dkim.ts's
+ *   createDkimSigner). Resolves `{ signatures, errors }` as mailauth's `dkimSign` does, errors as text:
  *   `signatures` is the folded `DKIM-Signature:` field with CRLF line ends, or just CRLF when the
  *   message had no header to sign (then `errors` may also be empty). Rejects when the input stream fails.
  * @throws Error when the key cannot be read or is not RSA (a configuration error).

@@ -74,6 +74,8 @@ export function newSpoolId(now = Date.now()): string {
 }
 
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
+/** Unlinks `file`; one already gone is not an error (unlink, not rm: rm stats the path first). */
+const unlinkIfPresent = (file: string) => unlink(file).catch((err) => { if (!isMissing(err)) throw err; });
 
 /**
  * Opens the spool at `options.dir`. Call `recover()` before use.
@@ -229,7 +231,7 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
         if (committed.has(id)) continue;
         if (SPOOL_ID.test(id)) {
           // A message (possibly partial: written in place) whose state was never committed: the client never got our 250.
-          await unlink(path.join(d.messages, name)).catch((err) => { if (!isMissing(err)) throw err; });
+          await unlinkIfPresent(path.join(d.messages, name));
           log.info({ spoolId: id }, "spool:discard-unacknowledged");
           report.discarded++;
         } else {
@@ -296,9 +298,8 @@ export function createFileSpool(options: FileSpoolOptions): FileSpool {
       unindex(id);
       // State first: it is the commit. A crash between the two leaves a message without state,
       // which recovery deletes.
-      // unlink, not rm: rm stats each path first, one more file-system call per file.
-      await unlink(stateFile(id)).catch((err) => { if (!isMissing(err)) throw err; });
-      await unlink(messageFile(id)).catch((err) => { if (!isMissing(err)) throw err; });
+      await unlinkIfPresent(stateFile(id));
+      await unlinkIfPresent(messageFile(id));
     },
 
     quarantine: async (id, reason) => {

@@ -30,6 +30,8 @@ const SESSIONS = (env.BENCH_SESSIONS ?? "20,100").split(",").map(Number);
 const SKIP = new Set((env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 const ALIAS = "shop@demo.veilmail.test";
 const MiB = 1024 * 1024;
+/** Prefix of the variables passed on to the bridges without it (BENCH_BRIDGE_ENV_QUEUE_CONCURRENCY=32). */
+const BRIDGE_ENV = "BENCH_BRIDGE_ENV_";
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     // All load comes from one address here; in production the per-IP limit protects against one abuser.
     bridgeEnv: {
       RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000",
-      ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_BRIDGE_ENV_")).map(([k, v]) => [k.slice(17), v ?? ""])),
+      ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith(BRIDGE_ENV)).map(([k, v]) => [k.slice(BRIDGE_ENV.length), v ?? ""])),
       ...(env.BENCH_BRIDGE_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_BRIDGE_NODE_OPTIONS, CPU_PROFILE_DIR: env.CPU_PROFILE_DIR ?? "/tmp/veilmail-profiles" } : {}),
     },
     // 400 API requests in a few seconds from one token: above the default 60 a minute.

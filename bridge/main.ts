@@ -45,7 +45,8 @@ import { workerClient } from "./worker-client.js";
 /**
  * How long a finished entry's events wait for others to share one report request (milliseconds). A
  * request costs the Worker a transaction of about eight statements whatever its size, so under load
- * larger batches are most of the Worker's share of a forward (25 ms gave batches of ~5 at 100 msg/s);
+ * larger batches are most of the Worker's share of a forward (with 25 ms, batches stayed small: one
+ * request in flight at a time, a few forwards each at 100 msg/s; estimated, not counted);
  * delivery is never waiting on this (the entry has released its delivery slot), only the counters lag
  * by up to this much. A batch of MAX_EVENTS_PER_REQUEST is sent at once.
  */

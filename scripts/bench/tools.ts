@@ -84,8 +84,11 @@ export async function smtpSource(opts: { port: number; sessions: number; message
   return performance.now();
 }
 
+/** Latency percentiles of a timed run, in ms. */
+export interface Percentiles { n: number; p50: number; p99: number; mean: number }
+
 /** p50/p99/mean of samples (ms). */
-export function percentiles(samples: number[]): { n: number; p50: number; p99: number; mean: number } {
+export function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
   return { n: s.length, p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };

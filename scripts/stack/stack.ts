@@ -1,6 +1,6 @@
 /**
  * The whole service on one machine: database, migrations, PlanetScale simulator, Worker (workerd),
- * bridges mx1 and mx2 (child processes) and the development mail sink. `npm run dev` runs it with the
+ * bridges mx1 and mx2 (the simulator and the bridges are child processes) and the development mail sink. `npm run dev` runs it with the
  * fixed ports of the README; the end-to-end tests run it with free ports and a throwaway database.
  */
 import { randomBytes } from "node:crypto";
@@ -11,9 +11,9 @@ import type { StaticZone } from "../../bridge/dns/resolver.js";
 import { generateDkimKey } from "../../bridge/sign/keys.js";
 import { dropDatabase, ensureDatabase, findServer } from "../../db/local.js";
 import { migrate } from "../../db/migrate.js";
-import { startSimulator } from "../../db/simulator/index.js";
 import type { AdminTarget } from "../admin/target.js";
 import { type BridgeProcess, spawnBridge } from "./bridge-process.js";
+import { spawnSimulator } from "./simulator-process.js";
 import type { StackInfo } from "./files.js";
 import { writeDevZone } from "./dev-zone.js";
 import { type DemoAccount, seedDemo } from "./seed.js";
@@ -102,7 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await migrate(mysqlUrl);
 
     const psUser = "veilmail";
-    const sim = await startSimulator({ mysqlUrl, port: opts.ports.simulator, username: psUser, password: secret() });
+    const sim = await spawnSimulator({ mysqlUrl, port: opts.ports.simulator, username: psUser, password: secret(), logFile: `${dirs.logs}/simulator.log` });
     cleanups.push(() => sim.close());
 
     const dkimKeyFile = `${dirs.keys}/dkim.pem`;

@@ -1,0 +1,72 @@
+/**
+ * Runs the PlanetScale simulator (db/simulator/main.ts) as its own process, as PlanetScale is its own
+ * service: the database stand-in then shares no event loop and no heap with the harness that starts it
+ * (Miniflare's Node side, the development sink, a benchmark's load generator). In one process, every
+ * garbage collection of that ~120 MB heap (a mark-compact every second or so under the API benchmark)
+ * paused the Worker's database round trips and showed up as 40–70 ms requests.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { ROOT } from "./files.js";
+
+/** A simulator running in a child process. */
+export interface SimulatorProcess {
+  /** `http://user:pass@127.0.0.1:PORT`: the Worker's DATABASE_URL. */
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM (the simulator closes its pool) and wait for the exit. */
+  close(): Promise<void>;
+}
+
+/** How long the simulator may take to connect to MySQL and listen before the start fails. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Spawns `tsx db/simulator/main.ts` on a free port and waits for the URL it prints.
+ * @param opts.mysqlUrl the database it serves (`mysql://…/db`)
+ * @param opts.port fixed port, or 0 for a free one
+ * @param opts.logFile where its stdout/stderr go
+ * @throws when it exits or stays silent for {@link START_TIMEOUT_MS} before listening
+ */
+export async function spawnSimulator(opts: {
+  mysqlUrl: string; port: number; username: string; password: string; logFile: string;
+}): Promise<SimulatorProcess> {
+  mkdirSync(opts.logFile.slice(0, opts.logFile.lastIndexOf("/")), { recursive: true });
+  const log = createWriteStream(opts.logFile, { flags: "a" });
+  const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}/db/simulator/main.ts`], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "", DATABASE_URL: opts.mysqlUrl, PS_SIMULATOR_PORT: String(opts.port),
+      PS_SIMULATOR_USERNAME: opts.username, PS_SIMULATOR_PASSWORD: opts.password,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr!.pipe(log, { end: false });
+  // A harness that exits without closing the stack (wrangler's signal handlers call process.exit)
+  // must not leave the simulator running.
+  const orphanGuard = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM"); };
+  process.on("exit", orphanGuard);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
+    process.off("exit", orphanGuard);
+    resolve(code);
+  }));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`the simulator did not start within ${START_TIMEOUT_MS} ms; see ${opts.logFile}`)), START_TIMEOUT_MS);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      log.write(chunk);
+      out += chunk.toString();
+      const match = /listening: (http:\/\/\S+)/.exec(out);
+      if (match) { clearTimeout(timer); resolve(match[1]!); }
+    });
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`the simulator exited with code ${code} before listening; see ${opts.logFile}`)); });
+  });
+  return {
+    url, child,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+      log.end();
+    },
+  };
+}

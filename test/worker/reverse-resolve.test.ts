@@ -143,14 +143,20 @@ describe("forwarding loops", () => {
     expect(await resolve("x@loopy.share.test", "a@b.example")).toMatchObject({ action: "discard", reason: "loop", reply: { code: 250 } });
   });
 
-  it("recipients that are our own addresses are left out of the plan and named in droppedRecipients", async () => {
+  it("recipients that are our own addresses are left out of the plan and named in droppedRecipients; each kept one has its own return path", async () => {
     const plan = await forward("mixed@jane.share.test");
     const t = now();
-    const ours = { id: crypto.randomUUID(), userId: jane.userId, email: "inbox@jane.share.test", emailVerifiedAt: t, createdAt: t, updatedAt: t };
+    // Ours with the lowest ids, so that they come first in the id order the database reads attached
+    // recipients in: a return path taken by position among the kept recipients would name a loop's row.
+    const ours = ["inbox", "other"].map((local, i) => ({
+      id: `00000000-0000-4000-8000-00000000000${i}`, userId: jane.userId, email: `${local}@jane.share.test`, emailVerifiedAt: t, createdAt: t, updatedAt: t,
+    }));
     await w.db.insert(recipients).values(ours);
-    await w.db.insert(aliasRecipients).values([{ aliasId: plan.aliasId, recipientId: jane.recipientId }, { aliasId: plan.aliasId, recipientId: ours.id }]);
+    await w.db.insert(aliasRecipients).values([jane.recipientId, ...ours.map((r) => r.id)].map((recipientId) => ({ aliasId: plan.aliasId, recipientId })));
     const again = await forward("mixed@jane.share.test");
     expect(again.recipients.map((r) => r.email)).toEqual(["jane@mailbox.example"]);
-    expect(again.droppedRecipients).toEqual([{ id: ours.id, email: "inbox@jane.share.test" }]);
+    const [row] = await w.db.select().from(outboundMessages).where(eq(outboundMessages.id, parseVerp(again.recipients[0]!.returnPath)!.id));
+    expect(row).toMatchObject({ destination: "jane@mailbox.example", recipientId: jane.recipientId, aliasId: plan.aliasId, emailType: "F" });
+    expect(new Set(again.droppedRecipients)).toEqual(new Set(ours.map(({ id, email }) => ({ id, email }))));
   });
 });

@@ -11,10 +11,10 @@
 import type { ResolveResponse } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
 import { type PlanLimits, limitsOf } from "../plans/plans.js";
-import { type OwnedAlias, type ResolveEnv, decideForAlias, forwardAnswer, forwardTargets } from "./forward.js";
+import { type OwnedAlias, type ResolveEnv, decideForAlias, forwardAnswer } from "./forward.js";
 import { overBandwidth, reserveFirstMailAlias } from "./limits.js";
 import {
-  type DomainCandidate, type DomainRow, type UsernameContext, findAlias, firstMailAlias, insertAlias,
+  type DomainCandidate, type DomainRow, type UsernameContext, findAlias, firstMailAlias, insertAlias, verifiedRecipients,
 } from "./lookup.js";
 import { RESOLVE_REPLIES as R } from "./replies.js";
 
@@ -51,25 +51,23 @@ export async function firstMailOnCustomDomain(db: Db, candidate: DomainCandidate
 }
 
 /**
- * Counts the creation against the hourly cap, stores the alias and, at the same time, reads where its
- * mail goes (a new alias has no attached recipients, so that is its default recipient, and no write
- * depends on it); then answers with the stored row's values, without reading it back. When another
- * bridge created the address at the same moment, the stored alias is read and decided on instead.
+ * Counts the creation against the hourly cap while it reads where the alias's mail goes (a new alias
+ * has no attached recipients, so that is its default recipient, and no write depends on it); then
+ * stores the alias while it answers (./forward.ts: loop check and return paths), answering with the
+ * stored row's values without reading it back. Two round trips after the lookup, capped or not.
+ *
+ * When another bridge created the address at the same moment, the stored alias is read and decided on
+ * instead; the return paths this attempt stored are then never used (they name an alias id that was
+ * not stored) and are deleted with the other old rows (../outbound/cleanup.ts).
  */
 async function createAndForward(db: Db, ctx: OwnedAlias, plan: PlanLimits, env: ResolveEnv): Promise<ResolveResponse> {
-  const [created, targets] = await Promise.all([
-    reserveAndInsert(db, ctx, plan, env.now),
-    forwardTargets(db, ctx),
+  const [reserved, verified] = await Promise.all([
+    reserveFirstMailAlias(db, ctx.user.id, plan, env.now),
+    verifiedRecipients(db, ctx),
   ]);
-  if (created === "capped") return { action: "defer", reply: R.aliasRateLimited };
-  if (created === "taken") {
-    const stored = await findAlias(db, ctx.alias.email);
-    return stored ? decideForAlias(db, stored, env) : reject(R.unknownRecipient);
-  }
-  return forwardAnswer(db, ctx, targets, env);
-}
-
-async function reserveAndInsert(db: Db, ctx: OwnedAlias, plan: PlanLimits, now: Date): Promise<"created" | "capped" | "taken"> {
-  if (!await reserveFirstMailAlias(db, ctx.user.id, plan, now)) return "capped";
-  return await insertAlias(db, ctx.alias) ? "created" : "taken";
+  if (!reserved) return { action: "defer", reply: R.aliasRateLimited };
+  const [inserted, answer] = await Promise.all([insertAlias(db, ctx.alias), forwardAnswer(db, ctx, verified, env)]);
+  if (inserted) return answer;
+  const stored = await findAlias(db, ctx.alias.email);
+  return stored ? decideForAlias(db, stored, env) : reject(R.unknownRecipient);
 }

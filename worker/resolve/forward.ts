@@ -2,14 +2,14 @@
  * What happens to mail for an alias that exists (or was just created on first mail): reject, discard
  * or forward (DESIGN.md §3 "resolve").
  *
- * Three steps, so that first mail (./first-mail.ts) can read the recipients while it stores the alias:
+ * Three steps, so that first mail (./first-mail.ts) can store the alias while it answers:
  * - {@link checkAlias}: the alias's own state, no database: deleted or ownerless → 550 5.1.1, unverified
  *   custom domain or paid-only domain on an unpaid plan → 550 5.7.1, switched off → discard, bandwidth
  *   used up → 552 5.2.2 (./limits.ts).
- * - {@link forwardTargets}: its verified recipients, less those that are our own addresses (a loop,
- *   ./loops.ts). Two round trips.
- * - {@link forwardAnswer}: none verified → 550 5.2.1 (mailbox disabled); all loops → discard with reason
- *   `loop`; else the forward plan, each recipient copy with its VERP return path (one INSERT).
+ * - its verified recipients (verifiedRecipients, ./lookup.ts): one round trip.
+ * - {@link forwardAnswer}: none verified → 550 5.2.1 (mailbox disabled); else, in one round trip, which
+ *   of them are our own addresses (a loop, ./loops.ts) and a VERP return path for each (one INSERT);
+ *   all loops → discard with reason `loop`; else the forward plan without the loops.
  */
 import type { ResolveResponse } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
@@ -37,17 +37,11 @@ export interface ResolveEnv {
 /** An alias whose owner exists. */
 export type OwnedAlias = AliasContext & { user: UserRow };
 
-/** Where a forward goes: verified recipients kept, and those left out because they are ours (loops). */
-export interface ForwardTargets {
-  kept: { id: string; email: string }[];
-  dropped: { id: string; email: string }[];
-}
-
-/** The whole decision for an existing alias: {@link checkAlias}, {@link forwardTargets}, {@link forwardAnswer}. */
+/** The whole decision for an existing alias: {@link checkAlias}, its verified recipients, {@link forwardAnswer}. Two round trips. */
 export async function decideForAlias(db: Db, ctx: AliasContext, env: ResolveEnv): Promise<ResolveResponse> {
   const checked = checkAlias(ctx, env.now);
   if ("answer" in checked) return checked.answer;
-  return forwardAnswer(db, checked.alias, await forwardTargets(db, checked.alias), env);
+  return forwardAnswer(db, checked.alias, await verifiedRecipients(db, checked.alias), env);
 }
 
 /**
@@ -66,26 +60,27 @@ export function checkAlias(ctx: AliasContext, now: Date): { answer: ResolveRespo
   return { alias: { ...ctx, user } };
 }
 
-/** The alias's verified recipients, split into kept and loops (two queries, one after the other; none for the loop check when no recipient is verified). */
-export async function forwardTargets(db: Db, ctx: OwnedAlias): Promise<ForwardTargets> {
-  const verified = await verifiedRecipients(db, ctx);
-  const ours = await ourAddresses(db, verified.map((r) => r.email));
-  return { kept: verified.filter((r) => !ours.has(r.email)), dropped: verified.filter((r) => ours.has(r.email)) };
-}
-
 /**
- * The answer for an alias that passed {@link checkAlias}, given its {@link forwardTargets}: mailbox disabled,
- * a loop discard, or a forward plan (its return paths are stored here: one INSERT).
+ * The answer for an alias that passed {@link checkAlias}, given its verified recipients (in order).
+ *
+ * The loop check and the return paths are one round trip: both statements go at once, so a return path
+ * is also stored for a recipient that turns out to be ours. Nothing is ever sent with that one (it is
+ * not in the plan; its VERP address, being MAC'd, cannot be guessed) and it is deleted with the other
+ * old rows (../outbound/cleanup.ts); loops are a misconfiguration, rare, and the owner is told of each.
+ * @returns 550 5.2.1 when none is verified; a `loop` discard when all are ours; else the forward plan
  */
-export async function forwardAnswer(db: Db, ctx: OwnedAlias, targets: ForwardTargets, env: ResolveEnv): Promise<ResolveResponse> {
+export async function forwardAnswer(db: Db, ctx: OwnedAlias, verified: { id: string; email: string }[], env: ResolveEnv): Promise<ResolveResponse> {
   const { alias, domain, user } = ctx;
-  const { kept, dropped } = targets;
-  if (kept.length === 0 && dropped.length === 0) return reject(R.mailboxDisabled);
-  if (kept.length === 0) return { action: "discard", reply: R.recipientAccepted, aliasId: alias.id, userId: user.id, reason: "loop" };
-  const returnPaths = await issueReturnPaths(db, env.verpSecret, kept.map((r) => ({
-    emailType: "F" as const, userId: user.id, aliasId: alias.id, recipientId: r.id, destination: r.email, domain: domain.domain,
-  })), env.now);
-  const recipientList = kept.map((r, i) => ({ ...r, returnPath: returnPaths[i]! }));
+  if (verified.length === 0) return reject(R.mailboxDisabled);
+  const [ours, returnPaths] = await Promise.all([
+    ourAddresses(db, verified.map((r) => r.email)),
+    issueReturnPaths(db, env.verpSecret, verified.map((r) => ({
+      emailType: "F" as const, userId: user.id, aliasId: alias.id, recipientId: r.id, destination: r.email, domain: domain.domain,
+    })), env.now),
+  ]);
+  const dropped = verified.filter((r) => ours.has(r.email));
+  if (dropped.length === verified.length) return { action: "discard", reply: R.recipientAccepted, aliasId: alias.id, userId: user.id, reason: "loop" };
+  const recipientList = verified.flatMap((r, i) => (ours.has(r.email) ? [] : [{ ...r, returnPath: returnPaths[i]! }]));
   const banner = env.banner && user.bannerLocation !== "off"
     ? { appName: env.banner.appName, deactivateUrl: await deactivateUrl(env.banner, { id: alias.id, userId: user.id }, env.now) }
     : {};

@@ -155,7 +155,7 @@ describe("forwarding loops", () => {
     await w.db.insert(aliasRecipients).values([jane.recipientId, ...ours.map((r) => r.id)].map((recipientId) => ({ aliasId: plan.aliasId, recipientId })));
     const again = await forward("mixed@jane.share.test");
     expect(again.recipients.map((r) => r.email)).toEqual(["jane@mailbox.example"]);
-    const [row] = await w.db.select().from(outboundMessages).where(eq(outboundMessages.id, parseVerp(again.recipients[0]!.returnPath)!.id));
+    const [row] = await w.db.select().from(outboundMessages).where(eq(outboundMessages.id, parseVerp(again.recipients[0]!.returnPath!)!.id));
     expect(row).toMatchObject({ destination: "jane@mailbox.example", recipientId: jane.recipientId, aliasId: plan.aliasId, emailType: "F" });
     expect(new Set(again.droppedRecipients)).toEqual(new Set(ours.map(({ id, email }) => ({ id, email }))));
   });

@@ -13,6 +13,7 @@
  */
 import { Client } from "@planetscale/database";
 import { drizzle } from "drizzle-orm/planetscale-serverless";
+import { castValue } from "./cast.js";
 import * as schema from "./schema/index.js";
 
 /**
@@ -20,7 +21,8 @@ import * as schema from "./schema/index.js";
  *
  * @param url `https://user:pass@aws.connect.psdb.cloud` in production, `http://user:pass@127.0.0.1:PORT`
  *   for the local simulator (db/simulator). A bare host would force https, so always pass the full URL.
- * @returns a drizzle database; `db.$client` is the underlying `@planetscale/database` Client.
+ * @returns a drizzle database; `db.$client` is the underlying `@planetscale/database` Client, whose
+ *   values are cast by ./cast.ts (the driver's cast with an ASCII shortcut).
  *   Query errors arrive as drizzle's `DrizzleQueryError` whose `cause` is the driver's `DatabaseError`
  *   (its message carries MySQL's errno, e.g. `(errno 1062)`).
  * @example
@@ -28,7 +30,7 @@ import * as schema from "./schema/index.js";
  *   const alias = await db.query.aliases.findFirst({ where: (a, { eq }) => eq(a.email, rcpt) });
  */
 export function createDb(url: string) {
-  return drizzle({ client: new Client({ url, fetch: fetchWithoutCache }), schema });
+  return drizzle({ client: new Client({ url, fetch: fetchWithoutCache, cast: castValue }), schema });
 }
 
 /** The drizzle database {@link createDb} returns. */

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     // All load comes from one address here; in production the per-IP limit protects against one abuser.
     bridgeEnv: {
       RELAY_URL: `smtp://127.0.0.1:${sink.port}`, LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "1000", MAX_CLIENTS: "1000",
+      // The bridges' default (bridge/config.ts); the stack polls every second so that tests see mail soon.
+      OUTBOX_POLL_MS: "5000",
       ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith(BRIDGE_ENV)).map(([k, v]) => [k.slice(BRIDGE_ENV.length), v ?? ""])),
       ...(env.BENCH_BRIDGE_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_BRIDGE_NODE_OPTIONS, CPU_PROFILE_DIR: env.CPU_PROFILE_DIR ?? "/tmp/veilmail-profiles" } : {}),
     },

@@ -5,6 +5,7 @@
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/mysql-core";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { isDuplicateKey } from "../db-errors.js";
 import { aliasRecipients, aliases, domains, plans, recipients, usernames, users } from "../../db/schema/index.js";
 import type { PlanRow } from "../plans/plans.js";
@@ -41,22 +42,48 @@ export interface DomainCandidate {
   username: UsernameContext | null;
 }
 
+const aliasByEmail = preparedQuery((db) => db
+  .select({ alias: aliases, domain: domains, user: users, username: usernames, plan: plans })
+  .from(aliases)
+  .innerJoin(domains, eq(domains.id, aliases.domainId))
+  .leftJoin(users, eq(users.id, aliases.userId))
+  .leftJoin(plans, eq(plans.name, users.plan))
+  .leftJoin(usernames, eq(usernames.id, aliases.usernameId))
+  .where(eq(aliases.email, sql.placeholder("email")))
+  .limit(1)
+  .prepare());
+
 /** The alias stored under `email` (deleted ones included), joined with its domain, owner, owner's plan and username. */
 export async function findAlias(db: Db, email: string): Promise<AliasContext | null> {
-  const rows = await db
-    .select({ alias: aliases, domain: domains, user: users, username: usernames, plan: plans })
-    .from(aliases)
-    .innerJoin(domains, eq(domains.id, aliases.domainId))
-    .leftJoin(users, eq(users.id, aliases.userId))
-    .leftJoin(plans, eq(plans.name, users.plan))
-    .leftJoin(usernames, eq(usernames.id, aliases.usernameId))
-    .where(eq(aliases.email, email))
-    .limit(1);
+  const rows = await aliasByEmail(db).execute({ email });
   return rows[0] ?? null;
 }
 
 const usernameOwners = alias(users, "username_owner");
 const usernameOwnerPlans = alias(plans, "username_owner_plan");
+
+/** {@link findDomains}'s statement; `withParent` adds the parent's row and the username it names. */
+function domainsStatement(db: Db, withParent: boolean) {
+  return db
+    .select({ domain: domains, user: users, plan: plans, username: usernames, usernameUser: usernameOwners, usernamePlan: usernameOwnerPlans })
+    .from(domains)
+    .leftJoin(users, eq(users.id, domains.userId))
+    .leftJoin(plans, eq(plans.name, users.plan))
+    .leftJoin(usernames, withParent
+      ? and(eq(domains.domain, sql.placeholder("parentDomain")), eq(usernames.username, sql.placeholder("parentName")))
+      : sql`false`)
+    .leftJoin(usernameOwners, eq(usernameOwners.id, usernames.userId))
+    .leftJoin(usernameOwnerPlans, eq(usernameOwnerPlans.name, usernameOwners.plan))
+    .where(and(
+      withParent
+        ? inArray(domains.domain, [sql.placeholder("domain"), sql.placeholder("parentDomain")])
+        : eq(domains.domain, sql.placeholder("domain")),
+      eq(domains.claimedBy, ""),
+    ))
+    .prepare();
+}
+const domainsWithParent = preparedQuery((db) => domainsStatement(db, true));
+const domainsAlone = preparedQuery((db) => domainsStatement(db, false));
 
 /**
  * What the domain part of an address can name, in one query: the rows of `domain` and of its `parent`
@@ -66,15 +93,9 @@ const usernameOwnerPlans = alias(plans, "username_owner_plan");
  * (for first mail to `x@<username>.<shared domain>`).
  */
 export async function findDomains(db: Db, domain: string, parent: { domain: string; name: string } | null): Promise<DomainCandidate[]> {
-  const rows = await db
-    .select({ domain: domains, user: users, plan: plans, username: usernames, usernameUser: usernameOwners, usernamePlan: usernameOwnerPlans })
-    .from(domains)
-    .leftJoin(users, eq(users.id, domains.userId))
-    .leftJoin(plans, eq(plans.name, users.plan))
-    .leftJoin(usernames, parent ? and(eq(domains.domain, parent.domain), eq(usernames.username, parent.name)) : sql`false`)
-    .leftJoin(usernameOwners, eq(usernameOwners.id, usernames.userId))
-    .leftJoin(usernameOwnerPlans, eq(usernameOwnerPlans.name, usernameOwners.plan))
-    .where(and(inArray(domains.domain, parent ? [domain, parent.domain] : [domain]), eq(domains.claimedBy, "")));
+  const rows = parent
+    ? await domainsWithParent(db).execute({ domain, parentDomain: parent.domain, parentName: parent.name })
+    : await domainsAlone(db).execute({ domain });
   return rows.map((r) => ({
     domain: r.domain,
     user: r.user,

@@ -21,7 +21,7 @@ import { startPostfixRelay } from "./bench/postfix-relay.js";
 import { report, type Row } from "./bench/report.js";
 import { measureRcptLatency } from "./bench/resolve-latency.js";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput.js";
-import { ensureDebianPackages, startSmtpSink } from "./bench/tools.js";
+import { ensureDebianPackages, startSmtpSink, waitForEmptySpools } from "./bench/tools.js";
 import { DATA_DIR } from "./stack/files.js";
 import { freePort, startStack } from "./stack/stack.js";
 
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   await adminCall(stack.admin, "users/plan", { username: "demo", plan: "pro" });
   await adminCall(stack.admin, "plans/set", { name: "pro", aliasesPerHour: null, bandwidthBytes: null });
   const mx1 = stack.info.mx[0]!.port;
+  // Latency sections start once the previous section's mail is delivered and reported (see there).
+  const quiet = () => waitForEmptySpools(Object.values(stack.bridges).map((b) => b.env.SPOOL_DIR!));
   // Postfix and opendkim start afresh for each of their runs (and stop after it), so that each run
   // begins with an empty queue and its own milter, as the Veilmail runs begin with an empty spool.
   const postfixRun = SKIP.has("postfix") ? null : async <T>(use: (port: number) => Promise<T>): Promise<T> => {
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     }
 
     if (!SKIP.has("rcpt")) {
+      await quiet();
       log("RCPT latency…");
       const warm = await runClient({ kind: "rcpt", port: mx1, samples: 1000, addressTemplate: ALIAS });
       const run = randomBytes(3).toString("hex");
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     }
 
     if (!SKIP.has("e2e")) {
+      await quiet();
       log("end-to-end latency…");
       const timing = await startTimingSink();
       await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${timing.port}` });
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
     if (!SKIP.has("api")) {
       log("API: seeding 10,000 aliases…");
       await seedAliases(stack.mysqlUrl, "demo", "veilmail.test", 10_000);
+      await quiet();
       const { token } = await adminCall<{ token: string }>(stack.admin, "tokens", { username: "demo", name: "bench" });
       const api = (path: string) => runClient({ kind: "api", workerUrl: stack.info.workerUrl, token, path, requests: 200 });
       const page = await api("/api/v1/aliases?page[size]=100&page[number]=1");

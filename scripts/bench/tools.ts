@@ -3,6 +3,7 @@
  * (`smtp-sink`), and installing Debian packages when missing.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -92,4 +93,22 @@ export function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
   return { n: s.length, p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+}
+
+/**
+ * Waits until no spool in `spoolDirs` holds an entry (a state file in `<dir>/state/`, the commit of an
+ * entry: bridge/spool/file-spool.ts), then `settleMs` more. An entry leaves the spool only once its
+ * deliveries are reported to the Worker, so an empty spool means the previous section's mail is
+ * delivered and recorded: a latency section that starts earlier measures its requests alongside the
+ * tail of the last burst (thousands of delivery reports, their database writes).
+ * @throws when the spools are not empty within `timeoutMs`
+ */
+export async function waitForEmptySpools(spoolDirs: string[], timeoutMs = 300_000, settleMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const held = () => spoolDirs.reduce((n, dir) => n + (existsSync(`${dir}/state`) ? readdirSync(`${dir}/state`).length : 0), 0);
+  for (let n = held(); n > 0; n = held()) {
+    if (Date.now() > deadline) throw new Error(`${n} spool entries still held after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, settleMs));
 }

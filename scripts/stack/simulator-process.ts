@@ -38,8 +38,11 @@ export async function spawnSimulator(opts: {
     env: {
       PATH: process.env.PATH ?? "", DATABASE_URL: opts.mysqlUrl, PS_SIMULATOR_PORT: String(opts.port),
       PS_SIMULATOR_USERNAME: opts.username, PS_SIMULATOR_PASSWORD: opts.password,
+      // Its stdin is a pipe from this process: when this process is gone (even by SIGKILL, when no
+      // `exit` handler runs) the pipe ends and the simulator stops (db/simulator/main.ts).
+      PS_SIMULATOR_WATCH_STDIN: "1",
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   child.stderr!.pipe(log, { end: false });
   // A harness that exits without closing the stack (wrangler's signal handlers call process.exit)

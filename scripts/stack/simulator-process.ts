@@ -18,7 +18,7 @@ export interface SimulatorProcess {
   close(): Promise<void>;
 }
 
-/** How long the simulator may take to connect to MySQL and listen before the start fails. */
+/** How long the simulator may take to connect to MySQL and listen before the start fails, by default. */
 const START_TIMEOUT_MS = 30_000;
 
 /**
@@ -26,11 +26,14 @@ const START_TIMEOUT_MS = 30_000;
  * @param opts.mysqlUrl the database it serves (`mysql://…/db`)
  * @param opts.port fixed port, or 0 for a free one
  * @param opts.logFile where its stdout/stderr go
- * @throws when it exits or stays silent for {@link START_TIMEOUT_MS} before listening
+ * @param opts.startTimeoutMs how long it may take to listen (default {@link START_TIMEOUT_MS})
+ * @throws when it exits before listening, or does not listen in time (it is then stopped: nothing would
+ *   ever close it)
  */
 export async function spawnSimulator(opts: {
-  mysqlUrl: string; port: number; username: string; password: string; logFile: string;
+  mysqlUrl: string; port: number; username: string; password: string; logFile: string; startTimeoutMs?: number;
 }): Promise<SimulatorProcess> {
+  const startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   mkdirSync(opts.logFile.slice(0, opts.logFile.lastIndexOf("/")), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: "a" });
   const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}/db/simulator/main.ts`], {
@@ -55,7 +58,10 @@ export async function spawnSimulator(opts: {
   }));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`the simulator did not start within ${START_TIMEOUT_MS} ms; see ${opts.logFile}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the simulator did not start within ${startTimeoutMs} ms (stopped); see ${opts.logFile}`));
+    }, startTimeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       log.write(chunk);
       out += chunk.toString();

@@ -85,14 +85,20 @@ export async function smtpSource(opts: { port: number; sessions: number; message
   return performance.now();
 }
 
-/** Latency percentiles of a timed run, in ms. */
-export interface Percentiles { n: number; p50: number; p99: number; mean: number }
+/**
+ * Latency percentiles of a timed run, in ms, and the samples themselves in the order they were taken
+ * (rounded to 0.01 ms; written to results.json so that a tail can be looked at: one burst or spread out).
+ */
+export interface Percentiles { n: number; p50: number; p99: number; mean: number; samples: number[] }
 
-/** p50/p99/mean of samples (ms). */
+/** p50/p99/mean of samples (ms), with the samples. */
 export function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { n: s.length, p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+  return {
+    n: s.length, p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+    samples: samples.map((x) => Math.round(x * 100) / 100),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { connect } from "node:net";
+import { guardChild } from "./child-exit.js";
 import { ROOT } from "./files.js";
 
 export interface BridgeProcess {
@@ -50,14 +51,7 @@ export async function spawnBridge(name: string, env: Record<string, string>, log
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
-  // If this process exits without stopping the bridge (wrangler's own signal handlers call
-  // process.exit), the bridge still gets its SIGTERM and shuts down gracefully, keeping its spool.
-  const orphanGuard = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM"); };
-  process.on("exit", orphanGuard);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
-    process.off("exit", orphanGuard);
-    resolve(code);
-  }));
+  const exited = guardChild(child);
   const port = Number(env.SMTP_PORT);
   await Promise.race([
     waitForSmtp(port),

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
+import { guardChild } from "./child-exit.js";
 import { ROOT } from "./files.js";
 
 /** A simulator running in a child process. */
@@ -48,14 +49,7 @@ export async function spawnSimulator(opts: {
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stderr!.pipe(log, { end: false });
-  // A harness that exits without closing the stack (wrangler's signal handlers call process.exit)
-  // must not leave the simulator running.
-  const orphanGuard = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM"); };
-  process.on("exit", orphanGuard);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
-    process.off("exit", orphanGuard);
-    resolve(code);
-  }));
+  const exited = guardChild(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {

@@ -1,7 +1,8 @@
 /**
  * The whole service on one machine: database, migrations, PlanetScale simulator, Worker (workerd),
- * bridges mx1 and mx2 (the simulator and the bridges are child processes) and the development mail sink. `npm run dev` runs it with the
- * fixed ports of the README; the end-to-end tests run it with free ports and a throwaway database.
+ * bridges mx1 and mx2 (the simulator and the bridges are child processes) and the development mail
+ * sink. `npm run dev` runs it with the fixed ports of the README; the end-to-end tests run it with free
+ * ports and a throwaway database.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";

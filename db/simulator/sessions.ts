@@ -137,11 +137,16 @@ export class SessionPool {
    */
   async #runPooled(sql: string, state: SessionState): Promise<Outcome> {
     const conn = await this.pool.getConnection();
+    let out: Outcome;
     try {
-      return await this.#run(conn, sql, state);
-    } finally {
-      conn.release();
+      out = await this.#run(conn, sql, state);
+    } catch (err) {
+      // Not a SQL error (#run returns those): the connection is suspect, as in #enqueue.
+      conn.destroy();
+      throw err;
     }
+    conn.release();
+    return out;
   }
 
   async #run(executor: PoolConnection, sql: string, state: SessionState): Promise<Outcome> {

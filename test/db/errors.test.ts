@@ -135,3 +135,26 @@ describe("requests", () => {
     expect(await rowsDirect("SELECT id FROM notes WHERE id = 11")).toEqual([]);
   });
 });
+
+describe("a pooled connection killed under a statement", () => {
+  it("fails that statement and never hands the dead connection to a later one", async () => {
+    const marker = `killed-${Date.now()}`;
+    const pending = failure(client.execute(`SELECT SLEEP(20) AS \`${marker}\``));
+    const admin = await openConnection(t.mysqlUrl);
+    try {
+      let id: number | undefined;
+      for (let i = 0; i < 100 && id === undefined; i++) {
+        const [rows] = await admin.query("SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()", [`%${marker}%`]);
+        id = (rows as { id: number }[])[0]?.id;
+        if (id === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(id).toBeDefined();
+      await admin.query(`KILL CONNECTION ${Number(id)}`);
+    } finally {
+      await admin.end();
+    }
+    expect(await pending).toBeInstanceOf(DatabaseError);
+    // The free list is last-in first-out: a dead connection given back would be the next one taken.
+    for (let i = 0; i < 20; i++) expect((await client.execute("SELECT COUNT(*) AS n FROM notes")).rows).toEqual([{ n: "1" }]);
+  }, 30_000);
+});

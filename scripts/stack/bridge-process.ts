@@ -1,11 +1,12 @@
 /**
  * Runs a bridge as a child process (`tsx bridge/main.ts`), as on a VPS: its own process, its own spool,
- * configured only through its environment. Tests kill it with SIGKILL to prove nothing is lost.
+ * configured only through its environment. Tests kill it with SIGKILL to prove nothing is lost. It stops
+ * (SIGTERM, gracefully) when the process that spawned it is gone, however that ended (child-exit.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { connect } from "node:net";
-import { guardChild } from "./child-exit.js";
+import { EXIT_WITH_PARENT, childExited } from "./child-exit.js";
 import { ROOT } from "./files.js";
 
 export interface BridgeProcess {
@@ -41,17 +42,23 @@ export async function waitForSmtp(port: number, host = "127.0.0.1", timeoutMs = 
 /**
  * Spawns a bridge and waits until it greets.
  * @param env the bridge's whole configuration (see bridge/config.ts); SMTP_PORT must be a fixed port
- * @param logFile where its stdout/stderr (pino JSON) go
+ * @param logFile its stdout and stderr (pino JSON), appended to by the bridge itself, so that what it
+ *   writes after this process is gone (its stop) is kept too
+ * @throws when it exits before listening, or nothing greets on SMTP_PORT within 30 s
  */
 export async function spawnBridge(name: string, env: Record<string, string>, logFile: string): Promise<BridgeProcess> {
   mkdirSync(logFile.slice(0, logFile.lastIndexOf("/")), { recursive: true });
-  const log = createWriteStream(logFile, { flags: "a" });
-  const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}/bridge/main.ts`], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
-  const exited = guardChild(child);
+  const log = openSync(logFile, "a");
+  let child: ChildProcess;
+  try {
+    // stdin: the pipe whose end tells the bridge that this process is gone (EXIT_WITH_PARENT).
+    child = spawn(process.execPath, ["--import", "tsx", ...EXIT_WITH_PARENT, `${ROOT}/bridge/main.ts`], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", log, log],
+    });
+  } finally {
+    closeSync(log); // the child has its own copy
+  }
+  const exited = childExited(child);
   const port = Number(env.SMTP_PORT);
   await Promise.race([
     waitForSmtp(port),

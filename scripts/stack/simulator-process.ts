@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { guardChild } from "./child-exit.js";
+import { childExited } from "./child-exit.js";
 import { ROOT } from "./files.js";
 
 /** A simulator running in a child process. */
@@ -49,7 +49,7 @@ export async function spawnSimulator(opts: {
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stderr!.pipe(log, { end: false });
-  const exited = guardChild(child);
+  const exited = childExited(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {

@@ -9,9 +9,6 @@
  *   PS_SIMULATOR_USERNAME   Basic-auth username clients must send, default `veilmail`.
  *   PS_SIMULATOR_PASSWORD   Basic-auth password, default `veilmail-local`.
  *   PS_SIMULATOR_IDLE_MS    idle timeout of an open transaction in ms, default 20000.
- *   PS_SIMULATOR_WATCH_STDIN `1`: also stop when stdin ends. For a parent that spawns it with a pipe as
- *                           stdin (scripts/stack/simulator-process.ts): the pipe ends when the parent
- *                           exits however it exits (SIGKILL too), so the simulator never outlives it.
  *
  * Prints the client URL (`http://user:pass@host:port`, what the Worker's DATABASE_URL should be) and runs
  * until SIGINT/SIGTERM.
@@ -19,15 +16,8 @@
 import { ensureDatabase, findServer } from "../local.js";
 import { startSimulator } from "./index.js";
 
-/** What ends this process: before it listens, exit; afterwards, close the server and its pool first. */
-let stop = (): void => process.exit(0);
-
 async function main(): Promise<void> {
   const env = process.env;
-  if (env.PS_SIMULATOR_WATCH_STDIN === "1") {
-    process.stdin.on("end", () => stop());
-    process.stdin.resume();
-  }
   const mysqlUrl = env.DATABASE_URL ?? (await ensureDatabase((await findServer()).serverUrl, "veilmail"));
   const port = Number(env.PS_SIMULATOR_PORT ?? 3900);
   const idle = Number(env.PS_SIMULATOR_IDLE_MS ?? 20_000);
@@ -42,8 +32,9 @@ async function main(): Promise<void> {
     sessionIdleMs: idle,
   });
   console.log(`PlanetScale simulator listening: ${sim.url}`);
+  // Close the server and its pool first. (Before it listens, SIGTERM just ends the process.)
   let stopping = false;
-  stop = (): void => {
+  const stop = (): void => {
     if (stopping) return;
     stopping = true;
     sim.close().then(() => process.exit(0), (err: unknown) => {

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { childExited } from "./child-exit.js";
+import { EXIT_WITH_PARENT, childExited } from "./child-exit.js";
 import { ROOT } from "./files.js";
 
 /** A simulator running in a child process. */
@@ -37,14 +37,12 @@ export async function spawnSimulator(opts: {
   const startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   mkdirSync(opts.logFile.slice(0, opts.logFile.lastIndexOf("/")), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: "a" });
-  const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}/db/simulator/main.ts`], {
+  // stdin: the pipe whose end tells the simulator that this process is gone (EXIT_WITH_PARENT).
+  const child = spawn(process.execPath, ["--import", "tsx", ...EXIT_WITH_PARENT, `${ROOT}/db/simulator/main.ts`], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "", DATABASE_URL: opts.mysqlUrl, PS_SIMULATOR_PORT: String(opts.port),
       PS_SIMULATOR_USERNAME: opts.username, PS_SIMULATOR_PASSWORD: opts.password,
-      // Its stdin is a pipe from this process: when this process is gone (even by SIGKILL, when no
-      // `exit` handler runs) the pipe ends and the simulator stops (db/simulator/main.ts).
-      PS_SIMULATOR_WATCH_STDIN: "1",
     },
     stdio: ["pipe", "pipe", "pipe"],
   });

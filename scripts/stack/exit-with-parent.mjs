@@ -9,15 +9,21 @@
  * killer), which no handler in the parent could promise. Nothing here belongs to the program itself, so
  * production (bridge/deploy/veilmail-bridge.service runs `bridge/main.ts` without it) is unchanged.
  *
- * stdin is unref'd: it never keeps the process alive by itself.
+ * stdin is unref'd: it never keeps the process alive by itself. Node also loads preloads in every
+ * worker thread (the bridge signs DKIM in one), whose `process.stdin` is not the pipe but a stream that
+ * ends at once: only the main thread watches.
  */
-let sent = false;
-const parentGone = () => {
-  if (sent) return;
-  sent = true;
-  process.kill(process.pid, "SIGTERM");
-};
-process.stdin.once("end", parentGone);
-process.stdin.once("error", parentGone);
-process.stdin.resume();
-process.stdin.unref?.();
+import { isMainThread } from "node:worker_threads";
+
+if (isMainThread) {
+  let sent = false;
+  const parentGone = () => {
+    if (sent) return;
+    sent = true;
+    process.kill(process.pid, "SIGTERM");
+  };
+  process.stdin.once("end", parentGone);
+  process.stdin.once("error", parentGone);
+  process.stdin.resume();
+  process.stdin.unref?.();
+}

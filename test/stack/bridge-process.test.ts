@@ -40,11 +40,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A bridge's whole configuration: its own spool, a Worker nobody answers for (it needs none to listen). */
+/**
+ * A bridge's whole configuration: its own spool, a Worker nobody answers for (it needs none to listen).
+ * SIGN_THREADS stays at its default (1), as in the stack: a worker thread loads the preload too.
+ */
 async function bridgeEnv(name: string): Promise<Record<string, string>> {
   return {
     NODE_NAME: name, BRIDGE_SECRET: "bridge-process-test-secret", SMTP_HOST: "127.0.0.1", SMTP_PORT: String(await freePort()),
-    WORKER_URL: "http://127.0.0.1:9", SPOOL_DIR: `${dir}/spool-${name}`, SIGN_THREADS: "0", LOG_LEVEL: "info",
+    WORKER_URL: "http://127.0.0.1:9", SPOOL_DIR: `${dir}/spool-${name}`, LOG_LEVEL: "info",
   };
 }
 

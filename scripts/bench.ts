@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: throughput against Postfix in the same run, RCPT and end-to-end latency, memory under
  * large messages, Worker bundle size. Prints a table and writes `.data/bench/results.json`.
+ * The latency sections (rcpt, api, e2e) run first, on a quiet stack, and the load sections (throughput,
+ * memory) after them; the table lists the sections in its own order.
  *
  * Environment: BENCH_MESSAGES (default 20000) messages per throughput run; BENCH_SESSIONS (default
  * "20,100"); BENCH_SKIP (comma list of sections to skip: throughput, postfix, rcpt, e2e, memory, api, bundle);
@@ -85,6 +87,50 @@ async function main(): Promise<void> {
     // Warm-up: create the alias (first mail) and let both systems settle.
     await measureRcptLatency(mx1, 5, () => ALIAS);
 
+    // The latency runs come first, on a quiet stack; the load runs after them. Throughput leaves work
+    // behind it (InnoDB purging 40,000 messages' rows, workerd and the bridges collecting their garbage)
+    // and the memory run's bridge collects 246 MiB of it; on a shared 2-core machine that work lands in
+    // whatever runs next, and a latency run's p99 would count it. The table keeps its own order.
+    if (!SKIP.has("rcpt")) {
+      await quiet();
+      log("RCPT latency…");
+      const warm = await runClient({ kind: "rcpt", port: mx1, samples: 1000, addressTemplate: ALIAS });
+      const run = randomBytes(3).toString("hex");
+      const cold = await runClient({ kind: "rcpt", port: mx1, samples: 300, addressTemplate: `cold-${run}-{i}@demo.veilmail.test` });
+      raw.rcpt = { warm, cold };
+      rows.push({ section: "rcpt latency", metric: `warm p50 / p99 (n=${warm.n})`, value: `${fmt(warm.p50, 2)} / ${fmt(warm.p99, 2)} ms`, target: "p99 ≤ 5 ms", met: warm.p99 <= 5 });
+      rows.push({ section: "rcpt latency", metric: `cold p50 / p99 (n=${cold.n})`, value: `${fmt(cold.p50, 2)} / ${fmt(cold.p99, 2)} ms`, target: "p99 ≤ 25 ms", met: cold.p99 <= 25 });
+    }
+
+    if (!SKIP.has("api")) {
+      log("API: seeding 10,000 aliases…");
+      await seedAliases(stack.mysqlUrl, "demo", "veilmail.test", 10_000);
+      await quiet();
+      const { token } = await adminCall<{ token: string }>(stack.admin, "tokens", { username: "demo", name: "bench" });
+      const api = (path: string) => runClient({ kind: "api", workerUrl: stack.info.workerUrl, token, path, requests: 200 });
+      const page = await api("/api/v1/aliases?page[size]=100&page[number]=1");
+      const search = await api("/api/v1/aliases?filter[search]=number%20999&page[size]=100");
+      raw.api = { page, search };
+      rows.push({ section: "api (10,000 aliases)", metric: `GET /api/v1/aliases page of 100, p50 / p99 (n=${page.n})`, value: `${fmt(page.p50)} / ${fmt(page.p99)} ms`, target: "p99 ≤ 30 ms", met: page.p99 <= 30 });
+      rows.push({ section: "api (10,000 aliases)", metric: `filter[search], p50 / p99 (n=${search.n})`, value: `${fmt(search.p50)} / ${fmt(search.p99)} ms`, target: "p99 ≤ 30 ms", met: search.p99 <= 30 });
+      const dash = await measureAliasesPage(stack.info.workerUrl, "demo", "demo-password-1");
+      raw.dashboard = dash;
+      rows.push({ section: "dashboard", metric: "aliases page transferred (gzip: HTML+CSS+JS)", value: `${fmt(dash.totalBytes / 1024)} KB`, target: "≤ 60 KB", met: dash.totalBytes <= 60 * 1024 });
+      rows.push({ section: "dashboard", metric: "of which JavaScript", value: `${fmt(dash.jsBytes / 1024)} KB`, target: "≤ 20 KB", met: dash.jsBytes <= 20 * 1024 });
+    }
+
+    if (!SKIP.has("e2e")) {
+      await quiet();
+      log("end-to-end latency…");
+      const timing = await startTimingSink();
+      await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${timing.port}` });
+      const e2e = await measureE2eLatency(mx1, timing.arrivals, 200, ALIAS);
+      await timing.close();
+      await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${sink.port}` });
+      raw.e2e = e2e;
+      rows.push({ section: "e2e latency", metric: `250 → recipient p50 / p99 (n=${e2e.n})`, value: `${fmt(e2e.p50)} / ${fmt(e2e.p99)} ms`, target: "p50 ≤ 200 ms", met: e2e.p50 <= 200 });
+    }
+
     if (!SKIP.has("throughput")) {
       const results: ThroughputResult[] = [];
       for (const sessions of SESSIONS) {
@@ -106,30 +152,9 @@ async function main(): Promise<void> {
       }
     }
 
-    if (!SKIP.has("rcpt")) {
-      await quiet();
-      log("RCPT latency…");
-      const warm = await runClient({ kind: "rcpt", port: mx1, samples: 1000, addressTemplate: ALIAS });
-      const run = randomBytes(3).toString("hex");
-      const cold = await runClient({ kind: "rcpt", port: mx1, samples: 300, addressTemplate: `cold-${run}-{i}@demo.veilmail.test` });
-      raw.rcpt = { warm, cold };
-      rows.push({ section: "rcpt latency", metric: `warm p50 / p99 (n=${warm.n})`, value: `${fmt(warm.p50, 2)} / ${fmt(warm.p99, 2)} ms`, target: "p99 ≤ 5 ms", met: warm.p99 <= 5 });
-      rows.push({ section: "rcpt latency", metric: `cold p50 / p99 (n=${cold.n})`, value: `${fmt(cold.p50, 2)} / ${fmt(cold.p99, 2)} ms`, target: "p99 ≤ 25 ms", met: cold.p99 <= 25 });
-    }
-
-    if (!SKIP.has("e2e")) {
-      await quiet();
-      log("end-to-end latency…");
-      const timing = await startTimingSink();
-      await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${timing.port}` });
-      const e2e = await measureE2eLatency(mx1, timing.arrivals, 200, ALIAS);
-      await timing.close();
-      raw.e2e = e2e;
-      rows.push({ section: "e2e latency", metric: `250 → recipient p50 / p99 (n=${e2e.n})`, value: `${fmt(e2e.p50)} / ${fmt(e2e.p99)} ms`, target: "p50 ≤ 200 ms", met: e2e.p50 <= 200 });
-    }
-
     if (!SKIP.has("memory")) {
       log("memory: 10 concurrent 24 MiB messages…");
+      // A fresh bridge, so that its peak RSS is this run's alone.
       const bridge = await stack.restartBridge("mx1", { RELAY_URL: `smtp://127.0.0.1:${sink.port}` });
       const mem = await measureMemory({ port: mx1, pid: bridge.child.pid!, sink, count: 10, bytes: 24 * MiB, to: ALIAS });
       raw.memory = mem;
@@ -137,23 +162,6 @@ async function main(): Promise<void> {
         section: "memory", metric: `peak RSS, 10 × 24 MiB (${fmt(mem.bytesInFlight / MiB, 0)} MiB in flight)`,
         value: `${fmt(mem.peakRssBytes / MiB, 0)} MiB`, target: `≤ ${fmt(mem.targetBytes / MiB, 0)} MiB`, met: mem.peakRssBytes <= mem.targetBytes,
       });
-    }
-
-    if (!SKIP.has("api")) {
-      log("API: seeding 10,000 aliases…");
-      await seedAliases(stack.mysqlUrl, "demo", "veilmail.test", 10_000);
-      await quiet();
-      const { token } = await adminCall<{ token: string }>(stack.admin, "tokens", { username: "demo", name: "bench" });
-      const api = (path: string) => runClient({ kind: "api", workerUrl: stack.info.workerUrl, token, path, requests: 200 });
-      const page = await api("/api/v1/aliases?page[size]=100&page[number]=1");
-      const search = await api("/api/v1/aliases?filter[search]=number%20999&page[size]=100");
-      raw.api = { page, search };
-      rows.push({ section: "api (10,000 aliases)", metric: `GET /api/v1/aliases page of 100, p50 / p99 (n=${page.n})`, value: `${fmt(page.p50)} / ${fmt(page.p99)} ms`, target: "p99 ≤ 30 ms", met: page.p99 <= 30 });
-      rows.push({ section: "api (10,000 aliases)", metric: `filter[search], p50 / p99 (n=${search.n})`, value: `${fmt(search.p50)} / ${fmt(search.p99)} ms`, target: "p99 ≤ 30 ms", met: search.p99 <= 30 });
-      const dash = await measureAliasesPage(stack.info.workerUrl, "demo", "demo-password-1");
-      raw.dashboard = dash;
-      rows.push({ section: "dashboard", metric: "aliases page transferred (gzip: HTML+CSS+JS)", value: `${fmt(dash.totalBytes / 1024)} KB`, target: "≤ 60 KB", met: dash.totalBytes <= 60 * 1024 });
-      rows.push({ section: "dashboard", metric: "of which JavaScript", value: `${fmt(dash.jsBytes / 1024)} KB`, target: "≤ 20 KB", met: dash.jsBytes <= 20 * 1024 });
     }
 
     if (!SKIP.has("bundle")) {
@@ -165,6 +173,8 @@ async function main(): Promise<void> {
     await stack.stop();
     await sink.stop();
   }
+  const shown = ["throughput", "rcpt latency", "e2e latency", "memory", "api (10,000 aliases)", "dashboard", "worker bundle"];
+  rows.sort((a, b) => shown.indexOf(a.section) - shown.indexOf(b.section));
   log(`\n${report(rows, raw)}\nresults: ${DATA_DIR}/bench/results.json`);
 }
 

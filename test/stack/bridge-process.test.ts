@@ -7,11 +7,12 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnBridge, waitForSmtp } from "../../scripts/stack/bridge-process.js";
 import { ROOT } from "../../scripts/stack/files.js";
+import { freePort } from "../../scripts/stack/stack.js";
+import { isAlive } from "../helpers/process.js";
 
 let dir: string;
 const leftovers: number[] = [];
@@ -19,26 +20,9 @@ beforeAll(() => {
   dir = mkdtempSync(`${tmpdir()}/veilmail-bridge-proc-`);
 });
 afterAll(() => {
-  for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
+  for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /**
  * A bridge's whole configuration: its own spool, a Worker nobody answers for (it needs none to listen).
@@ -53,7 +37,7 @@ async function bridgeEnv(name: string): Promise<Record<string, string>> {
 
 async function goneWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (alive(pid)) {
+  while (isAlive(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 100));
   }

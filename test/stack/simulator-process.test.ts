@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/stack/files.js";
 import { spawnSimulator } from "../../scripts/stack/simulator-process.js";
 import { type TestDatabase, createTestDatabase } from "../helpers/database.js";
+import { isAlive } from "../helpers/process.js";
 
 let t: TestDatabase;
 let dir: string;
@@ -21,19 +22,10 @@ beforeAll(async () => {
   dir = mkdtempSync(`${tmpdir()}/veilmail-sim-proc-`);
 });
 afterAll(async () => {
-  for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
+  for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts a harness that spawns the simulator, prints its pid and then dies by `signal`; returns the simulator's pid. */
 async function simulatorOfDeadHarness(signal: "SIGKILL" | "SIGTERM"): Promise<number> {
@@ -57,7 +49,7 @@ async function simulatorOfDeadHarness(signal: "SIGKILL" | "SIGTERM"): Promise<nu
 
 async function goneWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (alive(pid)) {
+  while (isAlive(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -11,3 +11,16 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Polls every 100 ms until the process is gone.
+ * @returns true when it was gone within `ms` milliseconds, false when it was still there after them
+ */
+export async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnBridge, waitForSmtp } from "../../scripts/stack/bridge-process.js";
 import { ROOT } from "../../scripts/stack/files.js";
 import { freePort } from "../../scripts/stack/stack.js";
-import { isAlive } from "../helpers/process.js";
+import { goneWithin, isAlive } from "../helpers/process.js";
 
 let dir: string;
 const leftovers: number[] = [];
@@ -33,15 +33,6 @@ async function bridgeEnv(name: string): Promise<Record<string, string>> {
     NODE_NAME: name, BRIDGE_SECRET: "bridge-process-test-secret", SMTP_HOST: "127.0.0.1", SMTP_PORT: String(await freePort()),
     WORKER_URL: "http://127.0.0.1:9", SPOOL_DIR: `${dir}/spool-${name}`, LOG_LEVEL: "info",
   };
-}
-
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 type Ending = "SIGKILL" | "SIGTERM" | "exit";

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/stack/files.js";
 import { spawnSimulator } from "../../scripts/stack/simulator-process.js";
 import { type TestDatabase, createTestDatabase } from "../helpers/database.js";
-import { isAlive } from "../helpers/process.js";
+import { goneWithin, isAlive } from "../helpers/process.js";
 
 let t: TestDatabase;
 let dir: string;
@@ -45,15 +45,6 @@ async function simulatorOfDeadHarness(signal: "SIGKILL" | "SIGTERM"): Promise<nu
   expect(pid).toBeGreaterThan(0);
   leftovers.push(pid);
   return pid;
-}
-
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 describe("spawnSimulator", () => {

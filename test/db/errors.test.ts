@@ -155,6 +155,8 @@ describe("a pooled connection killed under a statement", () => {
     }
     expect(await pending).toBeInstanceOf(DatabaseError);
     // The free list is last-in first-out: a dead connection given back would be the next one taken.
-    for (let i = 0; i < 20; i++) expect((await client.execute("SELECT COUNT(*) AS n FROM notes")).rows).toEqual([{ n: "1" }]);
+    // (mysql2 itself takes a connection out of the pool when it dies; the simulator also destroys a
+    // connection after any error that is not MySQL's, so neither path may hand it out again.)
+    for (let i = 0; i < 20; i++) expect((await client.execute("SELECT 2 AS two")).rows).toEqual([{ two: 2 }]);
   }, 30_000);
 });

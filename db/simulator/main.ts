@@ -42,8 +42,8 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  process.once("SIGINT", () => stop());
-  process.once("SIGTERM", () => stop());
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 main().catch((err: unknown) => {

@@ -130,10 +130,11 @@ export class SessionPool {
 
   /**
    * A statement outside a transaction, on a pooled connection taken for it and given back after.
-   * Not `pool.query()`: measured under the benchmark's page loop, mysql2's `Pool.query` left each
-   * result reachable past the next minor GC (4 MB of 6 MB allocated survived every scavenge and was
-   * promoted, so scavenges took ~5 ms and mark-compacts followed every second); taking and releasing
-   * the connection here leaves 0.07 MB, as a single connection does.
+   * Not `pool.query()`: mysql2's `Pool.query` left each result reachable past the next minor GC. With
+   * mysql2 alone, 1,500 page statements: of ~8 MB allocated between two scavenges ~4 MB survived each
+   * one and 3.5 MB was promoted; taking and releasing the connection as here, 0.07 MB, as on a single
+   * connection. In the simulator under the benchmark's page loop that made scavenges ~5 ms long and a
+   * mark-compact follow about every second.
    */
   async #runPooled(sql: string, state: SessionState): Promise<Outcome> {
     const conn = await this.pool.getConnection();

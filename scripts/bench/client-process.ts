@@ -4,7 +4,8 @@
  * The benchmark's own process also holds the local stack's harness: Miniflare's Node side and wrangler,
  * the development sink, the counting sink. Its heap is ~120 MB, and under a request loop it collects
  * garbage (a mark-compact) about once a second; a client timing requests in that process counted those
- * pauses (40–70 ms, seen with `--trace-gc`) as request latency. A sending MTA or an API client is its own process; so is this one.
+ * pauses (40–70 ms, seen with `--trace-gc`) as request latency. A sending MTA or an API client is its
+ * own process; so is this one.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";

@@ -2,6 +2,7 @@
  * Recognising MySQL errors that come back through drizzle and the PlanetScale driver. drizzle wraps the
  * driver's `DatabaseError` in a `DrizzleQueryError` whose `cause` carries `(errno N)` in its message.
  */
+import type { Db } from "../db/client.js";
 
 /** The messages of an error and of its chain of causes. */
 function messages(err: unknown): string {
@@ -38,6 +39,22 @@ export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 3): 
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
     }
   }
+}
+
+/** The transaction handle drizzle gives to a {@link transaction}'s `work`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * `db.transaction(work)`, run again from the start when the server rolled it back for a conflict with
+ * another transaction ({@link retryOnConflict}: deadlock 1213, lock wait timeout 1205). Every
+ * transaction of the Worker goes through here: any two may take row locks in different orders (a plan
+ * change locks the user and then its aliases; a batch of bridge events its aliases and then their
+ * owners), and InnoDB then rolls one of them back. `work` must have no effects outside `tx`.
+ * @returns what `work` returns
+ * @throws what `work` throws; the conflict error after the last attempt
+ */
+export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryOnConflict(() => db.transaction(work));
 }
 
 /** True when the database is unreachable or overloaded rather than the query being wrong. */

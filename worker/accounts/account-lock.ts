@@ -16,7 +16,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { users } from "../../db/schema/index.js";
-import { retryOnConflict } from "../db-errors.js";
+import { transaction } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 
 /** What a statement can run on: the database or an open transaction. */
@@ -32,15 +32,15 @@ export type LockedTx = Executor & { readonly [locked]: true };
 /**
  * Runs `work` in a transaction holding the row lock of account `userId`. Everything `work` writes through
  * `tx` commits together, or (when it throws) not at all. Run again from the start when the server picks
- * the transaction as a deadlock victim (db-errors.ts retryOnConflict), so `work` must have no effects
+ * the transaction as a deadlock victim (db-errors.ts transaction), so `work` must have no effects
  * outside `tx`.
  * @returns what `work` returns
  * @throws ApiError NOT_FOUND when the account does not exist; whatever `work` throws
  */
 export async function withAccountLock<T>(db: Db, userId: string, work: (tx: LockedTx) => Promise<T>): Promise<T> {
-  return retryOnConflict(() => db.transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
     if (!row) throw new ApiError("NOT_FOUND", "No such account");
     return work(tx as unknown as LockedTx);
-  }));
+  });
 }

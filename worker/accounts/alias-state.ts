@@ -14,6 +14,7 @@ import { ApiError } from "../errors.js";
 import { assertCanActivate } from "../plans/enforce.js";
 import { withAccountLock } from "./account-lock.js";
 import { type AliasWithRecipients, checkRecipients, getAlias } from "./aliases.js";
+import { transaction } from "../db-errors.js";
 
 const owned = (userId: string, id: string) => and(eq(aliases.id, id), eq(aliases.userId, userId));
 
@@ -64,7 +65,7 @@ export async function forgetAlias(db: Db, userId: string, id: string, now: Date)
   const { alias } = await getAlias(db, userId, id);
   const [domain] = await db.select({ kind: domains.kind }).from(domains).where(eq(domains.id, alias.domainId)).limit(1);
   const keepReserved = alias.usernameId === null && domain?.kind === "shared";
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.delete(aliasRecipients).where(eq(aliasRecipients.aliasId, id));
     await tx.delete(aliasDailyStats).where(eq(aliasDailyStats.aliasId, id));
     if (!keepReserved) {
@@ -129,7 +130,7 @@ export async function setRecipientsOf(db: Db, userId: string, aliasIds: string[]
   const unique = [...new Set(recipientIds)];
   await checkRecipients(db, userId, unique, "recipient_ids");
   if (aliasIds.length === 0) return;
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.delete(aliasRecipients).where(inArray(aliasRecipients.aliasId, aliasIds));
     const rows = aliasIds.flatMap((aliasId) => unique.map((recipientId) => ({ aliasId, recipientId })));
     if (rows.length > 0) await tx.insert(aliasRecipients).values(rows);

@@ -11,6 +11,7 @@ import { assertCanAdd } from "../plans/enforce.js";
 import { withAccountLock } from "./account-lock.js";
 import { fromNameOrThrow } from "./from-name.js";
 import { addCustomDomain } from "./domains.js";
+import { transaction } from "../db-errors.js";
 
 export type DomainRow = typeof domains.$inferSelect;
 export type RecipientRow = typeof recipients.$inferSelect;
@@ -126,7 +127,7 @@ export async function requireVerifiedRecipient(db: Db, userId: string, recipient
  */
 export async function deleteDomain(db: Db, userId: string, id: string): Promise<void> {
   await getDomain(db, userId, id);
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     const onDomain = tx.select({ id: aliases.id }).from(aliases).where(eq(aliases.domainId, id));
     await tx.delete(aliasRecipients).where(inArray(aliasRecipients.aliasId, onDomain));
     await tx.delete(aliasDailyStats).where(inArray(aliasDailyStats.aliasId, onDomain));

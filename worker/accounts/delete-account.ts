@@ -18,6 +18,7 @@ import {
 } from "../../db/schema/index.js";
 import { ApiError } from "../errors.js";
 import { checkAccountPassword } from "./passwords.js";
+import { transaction } from "../db-errors.js";
 
 /**
  * Deletes `userId` after checking its password.
@@ -25,7 +26,7 @@ import { checkAccountPassword } from "./passwords.js";
  */
 export async function deleteAccount(db: Db, userId: string, password: string, now: Date): Promise<void> {
   if (!(await checkAccountPassword(db, userId, password))) throw new ApiError("VALIDATION", "The password is not right.", "password");
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     const mine = tx.select({ id: aliases.id }).from(aliases).where(eq(aliases.userId, userId));
     await tx.delete(aliasRecipients).where(inArray(aliasRecipients.aliasId, mine));
     await tx.delete(aliasDailyStats).where(eq(aliasDailyStats.userId, userId));

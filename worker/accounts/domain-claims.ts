@@ -15,7 +15,7 @@
 import { and, eq, inArray, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliasDailyStats, aliasRecipients, aliases, domains } from "../../db/schema/index.js";
-import { isDuplicateKey } from "../db-errors.js";
+import { isDuplicateKey, transaction } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 import type { Executor } from "./account-lock.js";
 
@@ -59,7 +59,7 @@ export async function settleClaim(db: Db, userId: string, id: string, now: Date)
     if (isDuplicateKey(err)) return "taken";
     throw err;
   }
-  await db.transaction((tx) => dropPendingClaims(tx, row.domain, id));
+  await transaction(db, (tx) => dropPendingClaims(tx, row.domain, id));
   return "verified";
 }
 
@@ -79,7 +79,7 @@ export async function expirePendingClaims(db: Db, now: Date): Promise<number> {
   const before = new Date(now.getTime() - CLAIM_TTL_HOURS * 3600_000);
   const rows = await db.select({ id: domains.id }).from(domains)
     .where(and(eq(domains.kind, "custom"), isNull(domains.verifiedAt), lt(domains.createdAt, before))).limit(CLAIM_CLEANUP_BATCH);
-  await db.transaction((tx) => deleteDomainRows(tx, rows.map((r) => r.id)));
+  await transaction(db, (tx) => deleteDomainRows(tx, rows.map((r) => r.id)));
   return rows.length;
 }
 

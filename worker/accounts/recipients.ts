@@ -8,7 +8,7 @@ import { and, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliasRecipients, domains, recipients, usernames, users } from "../../db/schema/index.js";
 import { readLink, signLink } from "../auth/signed-links.js";
-import { isDuplicateKey } from "../db-errors.js";
+import { isDuplicateKey, transaction } from "../db-errors.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
 import { enqueueMail } from "../mail/outbox.js";
@@ -154,7 +154,7 @@ export async function deleteRecipient(db: Db, userId: string, id: string): Promi
   await getRecipient(db, userId, id);
   const [user] = await db.select({ defaultRecipientId: users.defaultRecipientId }).from(users).where(eq(users.id, userId)).limit(1);
   if (user?.defaultRecipientId === id) throw new ApiError("FORBIDDEN", "You cannot delete your default recipient.");
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.delete(aliasRecipients).where(eq(aliasRecipients.recipientId, id));
     await tx.update(domains).set({ defaultRecipientId: null }).where(and(eq(domains.userId, userId), eq(domains.defaultRecipientId, id)));
     await tx.update(usernames).set({ defaultRecipientId: null }).where(and(eq(usernames.userId, userId), eq(usernames.defaultRecipientId, id)));

@@ -10,6 +10,7 @@ import { decryptSecret, encryptSecret } from "../auth/keys.js";
 import { checkTotp, hashBackupCode, newBackupCodes, newTotpSecret } from "../auth/totp.js";
 import { ApiError } from "../errors.js";
 import { hitRateLimit } from "./rate-limits.js";
+import { transaction } from "../db-errors.js";
 
 /** Second-factor codes a user may try per 15 minutes. */
 export const CODE_ATTEMPTS = 10;
@@ -65,7 +66,7 @@ export async function disableTotp(db: Db, userId: string, now: Date): Promise<vo
 /** Replaces the backup codes with ten new ones. @returns the codes (show once) */
 export async function regenerateBackupCodes(db: Db, userId: string, now: Date): Promise<string[]> {
   const { codes, hashes } = await newBackupCodes();
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
     await tx.insert(backupCodes).values(hashes.map((codeHash) => ({ id: crypto.randomUUID(), userId, codeHash, createdAt: now })));
   });

@@ -6,7 +6,7 @@
 import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliases, recipients, usernames, users } from "../../db/schema/index.js";
-import { isDuplicateKey } from "../db-errors.js";
+import { isDuplicateKey, transaction } from "../db-errors.js";
 import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
 import { assertCanAdd } from "../plans/enforce.js";
@@ -114,7 +114,7 @@ export async function deleteUsername(db: Db, userId: string, id: string, now: Da
   await getUsername(db, userId, id);
   const [user] = await db.select({ defaultUsernameId: users.defaultUsernameId }).from(users).where(eq(users.id, userId)).limit(1);
   if (user?.defaultUsernameId === id) throw new ApiError("FORBIDDEN", "You cannot delete your default username.");
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.update(aliases).set({ deletedAt: now, active: false, updatedAt: now })
       .where(and(eq(aliases.usernameId, id), eq(aliases.userId, userId), isNull(aliases.deletedAt)));
     await tx.update(usernames).set({ deletedAt: now, active: false, catchAll: false, updatedAt: now }).where(ownedUsername(userId, id));

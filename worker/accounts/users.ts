@@ -9,6 +9,7 @@ import { hashPassword } from "../auth/password.js";
 import { checkUsername } from "../domain/username.js";
 import { ApiError } from "../errors.js";
 import { checkRecipientAddress } from "./recipient-address.js";
+import { transaction } from "../db-errors.js";
 
 export interface NewUser {
   username: string;
@@ -41,7 +42,7 @@ export async function createUser(db: Db, input: NewUser, now: Date): Promise<{ u
 
   const ids = { userId: crypto.randomUUID(), usernameId: crypto.randomUUID(), recipientId: crypto.randomUUID() };
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.insert(users).values({
       id: ids.userId, defaultUsernameId: ids.usernameId, defaultRecipientId: ids.recipientId, passwordHash,
       plan, createdAt: now, updatedAt: now,

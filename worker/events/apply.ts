@@ -8,7 +8,7 @@
 import { inArray } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
 import type { Db } from "../../db/client.js";
-import { nowSeconds, retryOnConflict } from "../db-errors.js";
+import { nowSeconds, transaction } from "../db-errors.js";
 import { bridgeEvents } from "../../db/schema/index.js";
 import { type CountedEvent, applyCountedBatch } from "./counters.js";
 import { type AppInfo, applyFailure } from "./failures.js";
@@ -25,7 +25,7 @@ export async function applyEvents(
 ): Promise<{ applied: number; duplicates: number }> {
   // Both bridges report for the same aliases at once; InnoDB may pick one transaction as a deadlock
   // victim. The whole batch is rolled back, so running it again is safe.
-  return retryOnConflict(() => db.transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const known = await tx.select({ id: bridgeEvents.id }).from(bridgeEvents).where(inArray(bridgeEvents.id, events.map((e) => e.id)));
     const skip = new Set(known.map((r) => r.id));
     const fresh: BridgeEvent[] = [];
@@ -48,5 +48,5 @@ export async function applyEvents(
       }
     }
     return { applied: fresh.length, duplicates: events.length - fresh.length };
-  }));
+  });
 }

@@ -9,12 +9,11 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
-import type { Db } from "../../db/client.js";
+import type { Tx } from "../db-errors.js";
 import { aliasDailyStats, aliases, outboundMessages } from "../../db/schema/index.js";
 import { addBandwidth } from "../plans/bandwidth.js";
 import type { AppInfo } from "./failures.js";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type Counted = "forwarded" | "replied" | "sent" | "blocked";
 /** A counted event with the time it happened (whole seconds). */
 export type CountedEvent = Omit<BridgeEvent, "at" | "kind" | "aliasId"> & { kind: Counted; aliasId: string; at: Date };

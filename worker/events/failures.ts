@@ -6,13 +6,12 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { BridgeEvent } from "../../common/internal-api.js";
-import type { Db } from "../../db/client.js";
+import type { Tx } from "../db-errors.js";
 import { aliases, failedDeliveries, outboundMessages } from "../../db/schema/index.js";
 import { noticeText } from "../outbound/notice-texts.js";
 import { notifyOwner } from "../outbound/owner-notices.js";
 import { uncount } from "./counters.js";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Failure = BridgeEvent & { kind: "failed" | "bounced" | "refused" };
 
 /** Product name and dashboard URL for the notice texts. */

@@ -11,6 +11,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { aliases, domains, users } from "../../db/schema/index.js";
 import { getPlan, type PlanRow } from "./plans.js";
+import { transaction } from "../db-errors.js";
 
 /** What a plan change did. */
 export interface PlanChange {
@@ -27,7 +28,7 @@ export interface PlanChange {
  */
 export async function changePlan(db: Db, userId: string, name: string, now: Date): Promise<PlanChange> {
   const plan = await getPlan(db, name);
-  return db.transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await tx.update(users).set({ plan: plan.name, updatedAt: now }).where(eq(users.id, userId));
     if (plan.paid) {
       const restored = await tx.update(aliases).set({ active: true, deactivatedByPlan: false, updatedAt: now })
